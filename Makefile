@@ -1,0 +1,34 @@
+# make install            create .venv with the pinned environment and this package (editable)
+# make test               run the test suite
+# make train              train CONFIG and evaluate it on TEST_FILE (defaults: base model, WNUT-2017)
+# make lock               re-resolve requirements.in into requirements.lock
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DATNET_DATA_DIR ?= $(abspath ../shared/data)
+
+CONFIG ?= base_wnut17
+TEST_FILE ?= $(DATNET_DATA_DIR)/wnut2017/test.txt
+RUN_DIR ?= runs/$(CONFIG)
+
+.PHONY: install test train lock
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...), found " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --no-deps -r requirements.lock
+	$(BIN)/pip install --no-deps --no-build-isolation -e .
+	$(BIN)/allennlp test-install --include-package datnet_allennlp
+	touch $@
+
+test: install
+	$(BIN)/python -m pytest tests
+
+train: install
+	$(BIN)/allennlp train training_configs/$(CONFIG).jsonnet -s $(RUN_DIR) --include-package datnet_allennlp $(TRAIN_FLAGS)
+	$(BIN)/allennlp evaluate $(RUN_DIR)/model.tar.gz $(TEST_FILE) --output-file $(RUN_DIR)/test_metrics.json --include-package datnet_allennlp
+
+lock:
+	PYTHON=$(PYTHON) scripts/lock.sh

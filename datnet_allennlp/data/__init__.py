@@ -1,0 +1,1 @@
+from datnet_allennlp.data.conll_reader import ConllFormatError, DatnetConllReader

@@ -1,0 +1,248 @@
+import hashlib
+import logging
+import os
+import re
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence
+
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import DatasetReader, Instance, Token, TokenIndexer
+from allennlp.data.fields import MetadataField, SequenceLabelField, TextField
+from allennlp.data.token_indexers import SingleIdTokenIndexer
+
+from datnet_allennlp.data.tagging_schemes import (
+    CODING_SCHEMES,
+    check_iob_tag,
+    iob_to_spans,
+    spans_to_tags,
+)
+
+logger = logging.getLogger(__name__)
+
+RESOURCES = ("source", "target")
+DOCSTART = "-DOCSTART-"
+
+
+class ConllFormatError(ValueError):
+    """Raised for malformed input; the message always starts with ``path:line:`` or ``path:``."""
+
+
+class ConllSentence(NamedTuple):
+    tokens: List[str]
+    tags: List[str]
+    line_number: int  # 1-based line of the sentence's first token
+
+
+@DatasetReader.register("datnet_conll")
+class DatnetConllReader(DatasetReader):
+    """
+    Reads the CoNLL-style NER files of CoNLL-2003 (English), CoNLL-2002 (Spanish, Dutch) and
+    WNUT-2016/2017: one token per line with the token in the first column and its tag in the last
+    (2, 3 or 4 columns separated by tabs or spaces), an empty line between sentences. Lines whose
+    first column is ``-DOCSTART-`` are skipped and end the current sentence, also where (as in
+    the Dutch files) no empty line follows them.
+
+    Tags may be IOB1 or IOB2; both are decoded with conlleval's chunk rule and re-encoded in
+    `coding_scheme`. Every instance records the `resource` (``"source"`` or ``"target"``) it came
+    from, and its tags live in that resource's label namespace.
+
+    Optionally keeps a random subset of the sentences (the low-resource protocols of the paper):
+    `max_sentences` N sentences or a `ratio` rho of them. The subset depends only on
+    `sample_seed` and the number of sentences in the file, not on Python, NumPy or the machine,
+    and the subset for a smaller N is contained in the one for a larger N.
+
+    Registered as a `DatasetReader` with name "datnet_conll".
+
+    # Parameters
+
+    resource : `str`, optional (default = `"target"`)
+        ``"source"`` (the high-resource corpus) or ``"target"`` (the low-resource one).
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"tokens": SingleIdTokenIndexer()}`)
+        How tokens are indexed.
+    coding_scheme : `str`, optional (default = `"BIOUL"`)
+        The tag scheme of the instances: ``"BIOUL"`` or ``"BIO"``.
+    label_namespace : `str`, optional (default = `"{resource}_labels"`)
+        The vocabulary namespace of the tags.
+    entity_types : `List[str]`, optional (default = `None`)
+        If given, a tag whose entity type is not in this list is an error (catches typos and
+        files of the wrong corpus).
+    max_sentences : `int`, optional (default = `None`)
+        Keep a random subset of this many sentences of each file read.
+    ratio : `float`, optional (default = `None`)
+        Keep a random subset of `round(ratio * n)` of the n sentences of each file read.
+    sample_seed : `int`, optional (default = `1`)
+        Chooses the random subset.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' text encoding; ``"latin-1"`` reads the original ISO-8859-1 CoNLL-2002 files.
+    """
+
+    def __init__(
+        self,
+        resource: str = "target",
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
+        coding_scheme: str = "BIOUL",
+        label_namespace: Optional[str] = None,
+        entity_types: Optional[List[str]] = None,
+        max_sentences: Optional[int] = None,
+        ratio: Optional[float] = None,
+        sample_seed: int = 1,
+        encoding: str = "utf-8",
+        **kwargs,
+    ) -> None:
+        super().__init__(
+            manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs
+        )
+        if resource not in RESOURCES:
+            raise ConfigurationError(f"resource must be one of {RESOURCES}, got {resource!r}")
+        if coding_scheme not in CODING_SCHEMES:
+            raise ConfigurationError(
+                f"coding_scheme must be one of {CODING_SCHEMES}, got {coding_scheme!r}"
+            )
+        if max_sentences is not None and ratio is not None:
+            raise ConfigurationError("give max_sentences or ratio, not both")
+        if max_sentences is not None and max_sentences < 1:
+            raise ConfigurationError(f"max_sentences must be at least 1, got {max_sentences}")
+        if ratio is not None and not 0.0 < ratio <= 1.0:
+            raise ConfigurationError(f"ratio must be in (0, 1], got {ratio}")
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise ConfigurationError(f"unknown encoding {encoding!r}") from None
+        self.resource = resource
+        self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
+        self.coding_scheme = coding_scheme
+        self.label_namespace = label_namespace or f"{resource}_labels"
+        self.entity_types = set(entity_types) if entity_types is not None else None
+        self.max_sentences = max_sentences
+        self.ratio = ratio
+        self.sample_seed = sample_seed
+        self.encoding = encoding
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        sentences = self.sample(self.read_sentences(file_path), file_path)
+        for sentence in self.shard_iterable(sentences):
+            yield self._make_instance(sentence.tokens, sentence.tags)
+
+    def read_sentences(self, file_path: str) -> List[ConllSentence]:
+        """Parses and validates a whole file; every problem is reported with its file and line."""
+        if not os.path.isfile(file_path):
+            raise ConllFormatError(f"{file_path}: no such file")
+        with open(file_path, "rb") as data_file:
+            raw_lines = data_file.read().split(b"\n")
+
+        sentences: List[ConllSentence] = []
+        tokens: List[str] = []
+        tags: List[str] = []
+        first_line = 0
+        num_columns = 0
+        first_token_line = 0
+
+        def end_sentence() -> None:
+            if tokens:
+                sentences.append(ConllSentence(list(tokens), list(tags), first_line))
+                tokens.clear()
+                tags.clear()
+
+        for line_number, raw_line in enumerate(raw_lines, start=1):
+            line = self._decode(raw_line, file_path, line_number)
+            if line_number == 1:
+                line = line.lstrip("\ufeff")  # a byte-order mark is not part of the first token
+            line = line.rstrip("\r")
+            # Only ASCII spaces and tabs separate columns: tokens may contain other Unicode
+            # whitespace-like characters (U+200B, U+FEFF in WNUT) that are part of the token.
+            stripped = line.strip(" \t")
+            if not stripped:
+                end_sentence()
+                continue
+            columns = re.split(r"\t+" if "\t" in stripped else r" +", stripped)
+            if columns[0] == DOCSTART:
+                end_sentence()
+                continue
+            where = f"{file_path}:{line_number}"
+            if len(columns) < 2:
+                raise ConllFormatError(
+                    f"{where}: expected a token and a tag separated by whitespace, "
+                    f"found one column: {line!r}"
+                )
+            if num_columns == 0:
+                num_columns, first_token_line = len(columns), line_number
+            elif len(columns) != num_columns:
+                raise ConllFormatError(
+                    f"{where}: found {len(columns)} columns, but line {first_token_line} "
+                    f"has {num_columns}: {line!r}"
+                )
+            tag = columns[-1]
+            problem = check_iob_tag(tag, self.entity_types)
+            if problem is not None:
+                raise ConllFormatError(f"{where}: {problem}")
+            if not tokens:
+                first_line = line_number
+            tokens.append(columns[0])
+            tags.append(tag)
+        end_sentence()
+
+        if not sentences:
+            raise ConllFormatError(f"{file_path}: no sentences found (the file is empty)")
+        return sentences
+
+    def _decode(self, raw_line: bytes, file_path: str, line_number: int) -> str:
+        try:
+            return raw_line.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise ConllFormatError(
+                f"{file_path}:{line_number}: bytes that are not valid {self.encoding} at byte "
+                f"{error.start} of the line ({raw_line[error.start:error.start + 4]!r}). "
+                f'If the file is Latin-1 (ISO-8859-1), set "encoding": "latin-1" in the dataset '
+                f"reader."
+            ) from None
+
+    def sample(self, sentences: List[ConllSentence], file_path: str) -> List[ConllSentence]:
+        """Keeps `max_sentences` or `ratio` of `sentences`, in file order; all if neither is set."""
+        total = len(sentences)
+        if self.max_sentences is not None:
+            keep = self.max_sentences
+        elif self.ratio is not None:
+            keep = max(1, round(self.ratio * total))
+        else:
+            return sentences
+        if keep > total:
+            raise ConfigurationError(
+                f"{file_path}: max_sentences is {keep}, but the file has only {total} sentences"
+            )
+
+        def rank(index: int) -> bytes:
+            return hashlib.sha256(f"{self.sample_seed}:{index}".encode()).digest()
+
+        kept = sorted(sorted(range(total), key=rank)[:keep])
+        logger.info(
+            "%s: kept %d of %d sentences (sample_seed %d)", file_path, keep, total, self.sample_seed
+        )
+        return [sentences[index] for index in kept]
+
+    def text_to_instance(  # type: ignore
+        self, tokens: Sequence[str], tags: Optional[Sequence[str]] = None
+    ) -> Instance:
+        """
+        `tags`, if given, are IOB1 or IOB2 tags of `tokens`; they are converted to the reader's
+        `coding_scheme`.
+        """
+        if tags is not None:
+            if len(tags) != len(tokens):
+                raise ValueError(f"{len(tokens)} tokens but {len(tags)} tags")
+            for tag in tags:
+                problem = check_iob_tag(tag, self.entity_types)
+                if problem is not None:
+                    raise ValueError(problem)
+        return self._make_instance(tokens, tags)
+
+    def _make_instance(self, tokens: Sequence[str], tags: Optional[Sequence[str]]) -> Instance:
+        # `tags` were validated by the caller.
+        text_field = TextField([Token(token) for token in tokens])
+        metadata = {"words": list(tokens), "resource": self.resource}
+        fields = {"tokens": text_field, "metadata": MetadataField(metadata)}
+        if tags is not None:
+            encoded = spans_to_tags(iob_to_spans(tags), len(tags), self.coding_scheme)
+            fields["tags"] = SequenceLabelField(encoded, text_field, self.label_namespace)
+        return Instance(fields)
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        instance.fields["tokens"]._token_indexers = self._token_indexers  # type: ignore

@@ -1,0 +1,1 @@
+from datnet_allennlp.training.inverse_time_decay import InverseTimeDecay

@@ -1,0 +1,79 @@
+"""Every experiment config evaluates and builds its dataset reader; the base config trains."""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from allennlp.common import Params
+from allennlp.common.testing import ModelTestCase
+from allennlp.data import DatasetReader
+
+from tests.conftest import FIXTURES, REPOSITORY
+
+CONFIGS = sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "*.jsonnet")))
+BASE_CONFIG = os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet")
+FIXTURE_DATA = os.path.join(FIXTURES, "data")
+ONE_EPOCH = json.dumps({"trainer": {"num_epochs": 1}})
+
+
+@pytest.fixture
+def fixture_data_dir(monkeypatch):
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=os.path.basename)
+def test_config_evaluates_and_builds_its_reader(config, fixture_data_dir):
+    params = Params.from_file(config)
+    assert params["train_data_path"].startswith(FIXTURE_DATA)
+    DatasetReader.from_params(params.pop("dataset_reader"))
+
+
+class TestBaseConfig(ModelTestCase):
+    def setup_method(self):
+        super().setup_method()
+        self._data_dir = os.environ.get("DATNET_DATA_DIR")
+        os.environ["DATNET_DATA_DIR"] = FIXTURE_DATA
+        self.set_up_model(BASE_CONFIG, os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
+
+    def teardown_method(self):
+        if self._data_dir is None:
+            del os.environ["DATNET_DATA_DIR"]
+        else:
+            os.environ["DATNET_DATA_DIR"] = self._data_dir
+        super().teardown_method()
+
+    def test_base_model_can_train_save_and_load(self):
+        self.ensure_model_can_train_save_and_load(self.param_file, overrides=ONE_EPOCH)
+
+    def test_pretrained_words_enter_the_vocabulary(self):
+        # "unseenword" is only in the fixture vector file: it must still get its vector.
+        assert self.vocab.get_token_index("unseenword", "tokens") != self.vocab.get_token_index(
+            "@@UNKNOWN@@", "tokens"
+        )
+        assert self.vocab.get_vocab_size("target_labels") == 1 + 4 * 6  # O + BILU x 6 types
+
+
+def run_allennlp(*args, cwd):
+    env = dict(os.environ, DATNET_DATA_DIR=FIXTURE_DATA)
+    allennlp = os.path.join(os.path.dirname(sys.executable), "allennlp")
+    result = subprocess.run([allennlp, *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_allennlp_train_and_evaluate_commands(tmp_path):
+    """The README's commands, on the fixture corpus: one short epoch and an archive round trip."""
+    run_dir = tmp_path / "run"
+    # From elsewhere, the plugin is found through --include-package ...
+    run_allennlp("train", BASE_CONFIG, "-s", str(run_dir), "-o", ONE_EPOCH,
+                 "--include-package", "datnet_allennlp", cwd=tmp_path)
+    # ... and from the repository through its .allennlp_plugins file.
+    metrics_file = tmp_path / "metrics.json"
+    run_allennlp("evaluate", str(run_dir / "model.tar.gz"),
+                 os.path.join(FIXTURE_DATA, "wnut2017", "test.txt"),
+                 "--output-file", str(metrics_file), cwd=REPOSITORY)
+    metrics = json.loads(metrics_file.read_text())
+    assert 0.0 <= metrics["f1-measure-overall"] <= 1.0
+    assert metrics["loss"] > 0

@@ -1,0 +1,4 @@
+// Base model (paper Fig. 1a) trained on CoNLL-2002 Spanish alone.
+local common = import 'common.libsonnet';
+
+common.base_tagger('conll2002_es')
