@@ -14,6 +14,7 @@ def test_learning_rate_follows_the_papers_schedule():
     rates = []
     for epoch in range(4):
         rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
         scheduler.step()  # the trainer calls this at the end of each epoch
     assert rates == pytest.approx([0.001 / (1 + 0.05 * t) for t in range(4)])
 

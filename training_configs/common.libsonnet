@@ -57,7 +57,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
   },
   char_encoder:: {
     type: 'character_encoding',
-    embedding: { embedding_dim: 30 },
+    embedding: { embedding_dim: 30, vocab_namespace: 'token_characters' },
     encoder: {
       type: 'cnn',
       embedding_dim: 30,
