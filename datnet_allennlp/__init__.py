@@ -4,6 +4,7 @@ DATNet (Dual Adversarial Transfer Network, Zhou et al., ACL 2019) for AllenNLP.
 Importing the package registers its components: `allennlp` does that through the
 `.allennlp_plugins` file or `--include-package datnet_allennlp`.
 """
+
 import os
 
 # The configs read settings from Jsonnet external variables, which AllenNLP fills from the
@@ -13,8 +14,11 @@ _REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG_DEFAULTS = {
     "DATNET_DATA_DIR": os.path.normpath(os.path.join(_REPOSITORY, "..", "shared", "data")),
     "DATNET_SEED": "13",
+    "DATNET_TARGET_SENTENCES": "",
+    "DATNET_TARGET_RATIO": "",
+    "DATNET_ALPHA": "0.25",
 }
 for _name, _value in CONFIG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
 
-from datnet_allennlp import data, training  # noqa: E402 (registers the components)
+from datnet_allennlp import data, models, modules, training  # noqa: E402 (registers the components)

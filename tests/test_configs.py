@@ -1,4 +1,5 @@
 """Every experiment config evaluates and builds its dataset reader; the base config trains."""
+
 import glob
 import json
 import os
@@ -7,10 +8,9 @@ import sys
 
 import pytest
 from allennlp.common import Params
-from allennlp.common.testing import ModelTestCase
 from allennlp.data import DatasetReader
 
-from tests.conftest import FIXTURES, REPOSITORY
+from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase
 
 CONFIGS = sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "*.jsonnet")))
 BASE_CONFIG = os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet")
@@ -25,24 +25,24 @@ def fixture_data_dir(monkeypatch):
 
 @pytest.mark.parametrize("config", CONFIGS, ids=os.path.basename)
 def test_config_evaluates_and_builds_its_reader(config, fixture_data_dir):
-    params = Params.from_file(config)
-    assert params["train_data_path"].startswith(FIXTURE_DATA)
-    DatasetReader.from_params(params.pop("dataset_reader"))
+    params = Params.from_file(config).as_dict()
+    paths = _paths(params["train_data_path"]) + _paths(params.get("validation_data_path", []))
+    assert paths and all(path.startswith(FIXTURE_DATA) for path in paths)
+    DatasetReader.from_params(Params(params["dataset_reader"]))
 
 
-class TestBaseConfig(ModelTestCase):
+def _paths(data_path):
+    if isinstance(data_path, str):
+        return [data_path]
+    if isinstance(data_path, dict):
+        return [path for value in data_path.values() for path in _paths(value)]
+    return [path for value in data_path for path in _paths(value)]
+
+
+class TestBaseConfig(FixtureDataModelTestCase):
     def setup_method(self):
         super().setup_method()
-        self._data_dir = os.environ.get("DATNET_DATA_DIR")
-        os.environ["DATNET_DATA_DIR"] = FIXTURE_DATA
         self.set_up_model(BASE_CONFIG, os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
-
-    def teardown_method(self):
-        if self._data_dir is None:
-            del os.environ["DATNET_DATA_DIR"]
-        else:
-            os.environ["DATNET_DATA_DIR"] = self._data_dir
-        super().teardown_method()
 
     def test_base_model_can_train_save_and_load(self):
         self.ensure_model_can_train_save_and_load(self.param_file, overrides=ONE_EPOCH)
@@ -67,13 +67,38 @@ def test_allennlp_train_and_evaluate_commands(tmp_path):
     """The README's commands, on the fixture corpus: one short epoch and an archive round trip."""
     run_dir = tmp_path / "run"
     # From elsewhere, the plugin is found through --include-package ...
-    run_allennlp("train", BASE_CONFIG, "-s", str(run_dir), "-o", ONE_EPOCH,
-                 "--include-package", "datnet_allennlp", cwd=tmp_path)
+    run_allennlp(
+        "train",
+        BASE_CONFIG,
+        "-s",
+        str(run_dir),
+        "-o",
+        ONE_EPOCH,
+        "--include-package",
+        "datnet_allennlp",
+        cwd=tmp_path,
+    )
     # ... and from the repository through its .allennlp_plugins file.
     metrics_file = tmp_path / "metrics.json"
-    run_allennlp("evaluate", str(run_dir / "model.tar.gz"),
-                 os.path.join(FIXTURE_DATA, "wnut2017", "test.txt"),
-                 "--output-file", str(metrics_file), cwd=REPOSITORY)
+    run_allennlp(
+        "evaluate",
+        str(run_dir / "model.tar.gz"),
+        os.path.join(FIXTURE_DATA, "wnut2017", "test.txt"),
+        "--output-file",
+        str(metrics_file),
+        cwd=REPOSITORY,
+    )
     metrics = json.loads(metrics_file.read_text())
     assert 0.0 <= metrics["f1-measure-overall"] <= 1.0
     assert metrics["loss"] > 0
+
+
+def test_wnut16_trains_on_train_and_dev_and_keeps_the_last_epoch(tmp_path, fixture_data_dir):
+    from allennlp.commands.train import train_model_from_file
+
+    config = os.path.join(REPOSITORY, "training_configs", "datnet_base_wnut16.jsonnet")
+    overrides = json.dumps({"trainer": {"num_epochs": 2}})
+    train_model_from_file(config, str(tmp_path / "run"), overrides=overrides)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["best_epoch"] == 1 and "validation_loss" not in metrics
+    assert metrics["training_loss"] > 0

@@ -58,7 +58,7 @@ def test_wnut_tab_separated_with_invisible_characters_and_emoji():
     assert len(instances) == 2
     words, tags = words_and_tags(instances)[1]
     assert words[0] == "\u200bWhy"
-    assert words[-1] == "\U0001F602"
+    assert words[-1] == "\U0001f602"
     assert tags[2:4] == ["B-person", "L-person"]
     assert words_and_tags(instances)[0][1][14:17] == ["B-facility", "I-facility", "L-facility"]
 
@@ -71,7 +71,10 @@ def test_label_namespace_can_be_set():
 def test_crlf_line_ends_and_byte_order_mark(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("\ufeffParis B-LOC\r\nis O\r\n\r\nOslo B-LOC\r\n".encode("utf-8"))
-    assert words_and_tags(read(str(path))) == [(["Paris", "is"], ["U-LOC", "O"]), (["Oslo"], ["U-LOC"])]
+    assert words_and_tags(read(str(path))) == [
+        (["Paris", "is"], ["U-LOC", "O"]),
+        (["Oslo"], ["U-LOC"]),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -79,8 +82,11 @@ def test_crlf_line_ends_and_byte_order_mark(tmp_path):
     [
         ("missing_tag.txt", {}, "missing_tag.txt:5: expected a token and a tag"),
         ("invalid_tag.txt", {}, "invalid_tag.txt:1: invalid tag 'B_PER'"),
-        ("unknown_type.txt", {"entity_types": ["LOC", "PER"]},
-         "unknown_type.txt:4: unknown entity type in tag 'B-LOCATION'"),
+        (
+            "unknown_type.txt",
+            {"entity_types": ["LOC", "PER"]},
+            "unknown_type.txt:4: unknown entity type in tag 'B-LOCATION'",
+        ),
         ("mixed_columns.txt", {}, "mixed_columns.txt:3: found 2 columns, but line 1 has 3"),
         ("empty.txt", {}, "empty.txt: no sentences found"),
         ("docstart_only.txt", {}, "docstart_only.txt: no sentences found"),
@@ -148,7 +154,9 @@ def test_sampling_is_fixed_by_the_seed_and_keeps_file_order():
     # The subset is a function of (seed, sentence index) alone; these indices pin the algorithm,
     # so a change that would alter published low-resource subsets fails here.
     assert sample == [all_first[i] for i in (4, 6, 7)]
-    assert first_words(read(WNUT17_TRAIN, max_sentences=5)) == [all_first[i] for i in (2, 4, 5, 6, 7)]
+    assert first_words(read(WNUT17_TRAIN, max_sentences=5)) == [
+        all_first[i] for i in (2, 4, 5, 6, 7)
+    ]
     assert first_words(read(WNUT17_TRAIN, max_sentences=3, sample_seed=2)) != sample
 
 
@@ -166,5 +174,7 @@ def test_ratio_sampling():
 
 
 def test_sampling_more_sentences_than_the_file_has_is_an_error():
-    with pytest.raises(ConfigurationError, match="train.txt: max_sentences is 9, but the file has only 8"):
+    with pytest.raises(
+        ConfigurationError, match="train.txt: max_sentences is 9, but the file has only 8"
+    ):
         read(WNUT17_TRAIN, max_sentences=9)

@@ -2,8 +2,14 @@
 // them to Jsonnet as external variables; datnet_allennlp supplies the defaults when imported):
 //   DATNET_DATA_DIR  the folder with the corpora and embeddings (default: ../shared/data)
 //   DATNET_SEED      random, NumPy and PyTorch seed (default: 13)
+//   DATNET_TARGET_SENTENCES  keep this many target training sentences (default: empty, all)
+//   DATNET_TARGET_RATIO      or keep this ratio of them (default: empty, all)
+//   DATNET_ALPHA     GRAD's alpha (default: 0.25)
 local data_dir = std.extVar('DATNET_DATA_DIR');
 local seed = std.parseInt(std.extVar('DATNET_SEED'));
+local target_sentences = std.extVar('DATNET_TARGET_SENTENCES');
+local target_ratio = std.extVar('DATNET_TARGET_RATIO');
+local alpha = std.parseJson(std.extVar('DATNET_ALPHA'));
 
 local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
 
@@ -132,4 +138,89 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     data_loader: $.data_loader,
     trainer: $.trainer,
   },
+
+  // --- DATNet (the `datnet` model) ---------------------------------------------------------
+
+  // Words of each resource live in their own namespace (and embedding); characters are shared.
+  resource_indexers(resource):: {
+    tokens: { type: 'single_id', lowercase_tokens: true, namespace: resource + '_tokens' },
+    token_characters: { type: 'characters', min_padding_length: 3 },
+  },
+
+  resource_reader(corpus, resource, sample=false):: $.reader(corpus, resource) {
+    token_indexers: $.resource_indexers(resource),
+  } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
+       else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
+       else {}),
+
+  resource_word_embedding(corpus, resource):: $.word_embedding(corpus) {
+    vocab_namespace: resource + '_tokens',
+  },
+
+  bilstm(hidden_size):: {
+    type: 'lstm',
+    input_size: $.embedding_dim,
+    hidden_size: hidden_size,
+    bidirectional: true,
+  },
+
+  resource_vocabulary(corpora):: {
+    type: 'from_instances',
+    tokens_to_add: { [resource + '_labels']: $.labels(corpora[resource]) for resource in std.objectFields(corpora) },
+    pretrained_files: {
+      [resource + '_tokens']: $.glove_file
+      for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
+    },
+    min_pretrained_embeddings: {
+      [resource + '_tokens']: 1000000
+      for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
+    },
+  },
+
+  // WNUT-2016 trains on train + dev merged (as the paper and all prior work do), so it has no
+  // dev set to select on: it trains the fixed 50 epochs and keeps the last one. The other
+  // corpora keep the epoch with the best target dev F1. Nothing looks at the test set.
+  target_train_path(corpus):: if corpus == 'wnut2016' then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
+                              else $.path(corpus, 'train'),
+  target_validation(corpus):: if corpus == 'wnut2016' then {} else {
+    validation_dataset_reader: $.resource_reader(corpus, 'target'),
+    validation_data_path: $.path(corpus, 'dev'),
+  },
+
+  // transfer: 'full' (DATNet-F), 'partial' (DATNet-P) or 'none' (base model);
+  // discriminator: 'grad', 'ad' or null (no discriminator).
+  datnet(target, transfer='full', discriminator='grad', source='conll2003_en'):: $.seeds {
+    local corpora = if transfer == 'none' then { target: target } else { source: source, target: target },
+    local hidden = if transfer == 'partial' then 100 else 200,
+    dataset_reader: if transfer == 'none' then $.resource_reader(target, 'target', sample=true) else {
+      type: 'datnet_transfer',
+      source: $.resource_reader(source, 'source'),
+      target: $.resource_reader(target, 'target', sample=true),
+    },
+    train_data_path: if transfer == 'none' then $.target_train_path(target) else {
+      source: $.path(source, 'train'),
+      target: $.target_train_path(target),
+    },
+    vocabulary: $.resource_vocabulary(corpora),
+    datasets_for_vocab_creation: ['train'],
+    model: {
+      type: 'datnet',
+      transfer: transfer,
+      word_embedders: {
+        [resource]: $.resource_word_embedding(corpora[resource], resource)
+        for resource in std.objectFields(corpora)
+      },
+      character_encoder: $.char_encoder,
+      shared_encoder: $.bilstm(hidden),
+      [if transfer == 'partial' then 'private_encoders']: {
+        source: $.bilstm(hidden),
+        target: $.bilstm(hidden),
+      },
+      [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha },
+      embedding_dropout: 0.2,
+      encoder_dropout: 0.5,
+    },
+    data_loader: { batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 0.3 } },
+    trainer: $.trainer,
+  } + $.target_validation(target),
 }

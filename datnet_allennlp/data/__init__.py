@@ -1,1 +1,3 @@
 from datnet_allennlp.data.conll_reader import ConllFormatError, DatnetConllReader
+from datnet_allennlp.data.resource_batch_sampler import ResourceBatchSampler
+from datnet_allennlp.data.transfer_reader import TransferDatasetReader

@@ -2,7 +2,7 @@ import hashlib
 import logging
 import os
 import re
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Union
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import DatasetReader, Instance, Token, TokenIndexer
@@ -42,7 +42,7 @@ class DatnetConllReader(DatasetReader):
     the Dutch files) no empty line follows them.
 
     Tags may be IOB1 or IOB2; both are decoded with conlleval's chunk rule and re-encoded in
-    `coding_scheme`. Every instance records the `resource` (``"source"`` or ``"target"``) it came
+    `coding_scheme`. A list of paths is read as one corpus. Every instance records the `resource` (``"source"`` or ``"target"``) it came
     from, and its tags live in that resource's label namespace.
 
     Optionally keeps a random subset of the sentences (the low-resource protocols of the paper):
@@ -117,8 +117,11 @@ class DatnetConllReader(DatasetReader):
         self.sample_seed = sample_seed
         self.encoding = encoding
 
-    def _read(self, file_path: str) -> Iterable[Instance]:
-        sentences = self.sample(self.read_sentences(file_path), file_path)
+    def _read(self, file_path: Union[str, List[str]]) -> Iterable[Instance]:
+        # A list of files is read as one corpus (WNUT-2016 trains on train + dev merged).
+        paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
+        sentences = [sentence for path in paths for sentence in self.read_sentences(path)]
+        sentences = self.sample(sentences, " + ".join(str(path) for path in paths))
         for sentence in self.shard_iterable(sentences):
             yield self._make_instance(sentence.tokens, sentence.tags)
 
@@ -190,7 +193,7 @@ class DatnetConllReader(DatasetReader):
         except UnicodeDecodeError as error:
             raise ConllFormatError(
                 f"{file_path}:{line_number}: bytes that are not valid {self.encoding} at byte "
-                f"{error.start} of the line ({raw_line[error.start:error.start + 4]!r}). "
+                f"{error.start} of the line ({raw_line[error.start : error.start + 4]!r}). "
                 f'If the file is Latin-1 (ISO-8859-1), set "encoding": "latin-1" in the dataset '
                 f"reader."
             ) from None

@@ -8,6 +8,7 @@ continue a chunk of type X. We decode with exactly that rule, so a file's entiti
 conlleval would count (including the rare ``I-X`` after ``O`` in the official CoNLL-2002 Spanish
 files), and then re-encode the spans in the scheme the model is trained on.
 """
+
 import re
 from typing import List, Optional, Sequence, Tuple
 
@@ -61,7 +62,9 @@ def spans_to_tags(spans: Sequence[Span], length: int, coding_scheme: str = "BIOU
     (``"BIO"`` or ``"BIOUL"``).
     """
     if coding_scheme not in CODING_SCHEMES:
-        raise ValueError(f"unknown coding scheme {coding_scheme!r}; expected one of {CODING_SCHEMES}")
+        raise ValueError(
+            f"unknown coding scheme {coding_scheme!r}; expected one of {CODING_SCHEMES}"
+        )
     tags = ["O"] * length
     for entity_type, start, end in spans:
         if coding_scheme == "BIOUL" and start == end:

@@ -1,0 +1,95 @@
+import math
+import random
+from collections import defaultdict
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import BatchSampler, Instance
+from allennlp.data.samplers.bucket_batch_sampler import add_noise_to_value
+
+
+@BatchSampler.register("resource_batches")
+class ResourceBatchSampler(BatchSampler):
+    """
+    Batches for transfer learning, following the DATNet authors' schedule: every batch holds
+    sentences of one resource (``metadata["resource"]``), grouped with sentences of similar
+    length; each epoch uses all target batches and a random `source_fraction` of the source
+    batches (a new draw each epoch, so the whole source corpus is seen over the epochs), in random
+    order. With only target data it is a plain bucketing sampler.
+
+    Registered as a `BatchSampler` with name "resource_batches".
+
+    # Parameters
+
+    batch_size : `int`
+        Sentences per batch.
+    source_fraction : `float`, optional (default = `0.3`)
+        The fraction of the source batches used per epoch (rounded down, as the authors' code
+        does).
+    padding_noise : `float`, optional (default = `0.1`)
+        Relative noise added to the lengths before sorting, so that batches vary between epochs.
+    shuffle : `bool`, optional (default = `True`)
+        If `False`, batches come in a fixed order and the first source batches are used.
+    """
+
+    def __init__(
+        self,
+        batch_size: int,
+        source_fraction: float = 0.3,
+        padding_noise: float = 0.1,
+        shuffle: bool = True,
+    ) -> None:
+        if batch_size < 1:
+            raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+        if not 0.0 <= source_fraction <= 1.0:
+            raise ConfigurationError(f"source_fraction must be in [0, 1], got {source_fraction}")
+        self.batch_size = batch_size
+        self.source_fraction = source_fraction
+        self.padding_noise = padding_noise if shuffle else 0.0
+        self.shuffle = shuffle
+
+    def get_batch_indices(self, instances: Sequence[Instance]) -> Iterable[List[int]]:
+        batches: List[List[int]] = []
+        for resource, indices in self._indices_by_resource(instances).items():
+            resource_batches = self._bucket(instances, indices)
+            if resource == "source":
+                if self.shuffle:
+                    random.shuffle(resource_batches)
+                resource_batches = resource_batches[: self._num_source_batches(len(indices))]
+            batches.extend(resource_batches)
+        if self.shuffle:
+            random.shuffle(batches)
+        return batches
+
+    def get_num_batches(self, instances: Sequence[Instance]) -> int:
+        return sum(
+            self._num_source_batches(len(indices))
+            if resource == "source"
+            else math.ceil(len(indices) / self.batch_size)
+            for resource, indices in self._indices_by_resource(instances).items()
+        )
+
+    def get_batch_size(self) -> Optional[int]:
+        return self.batch_size
+
+    def _num_source_batches(self, num_instances: int) -> int:
+        return int(self.source_fraction * math.ceil(num_instances / self.batch_size))
+
+    @staticmethod
+    def _indices_by_resource(instances: Sequence[Instance]) -> Dict[str, List[int]]:
+        by_resource: Dict[str, List[int]] = defaultdict(list)
+        for index, instance in enumerate(instances):
+            by_resource[instance["metadata"]["resource"]].append(index)
+        return by_resource
+
+    def _bucket(self, instances: Sequence[Instance], indices: List[int]) -> List[List[int]]:
+        by_length = sorted(
+            indices,
+            key=lambda index: add_noise_to_value(
+                len(instances[index]["tokens"]), self.padding_noise
+            ),
+        )
+        return [
+            by_length[start : start + self.batch_size]
+            for start in range(0, len(by_length), self.batch_size)
+        ]

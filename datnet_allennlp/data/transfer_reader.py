@@ -1,0 +1,56 @@
+from typing import Any, Dict, Iterable, List, Mapping, Union
+
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import DatasetReader, Instance
+
+RESOURCES = ("source", "target")
+
+
+@DatasetReader.register("datnet_transfer")
+class TransferDatasetReader(DatasetReader):
+    """
+    Reads a source and a target corpus for transfer learning, each with its own reader (normally
+    `datnet_conll` with the matching `resource`, so each corpus keeps its format, entity types,
+    sampling and label namespace). The data path is a dictionary, e.g. in a config
+    ``"train_data_path": {"source": ".../conll2003_en/train.txt", "target": ".../wnut2016/train.txt"}``.
+    Any other path (a file name, a list of them) is read as target data: that is what
+    `allennlp evaluate` and `allennlp predict` pass.
+
+    Registered as a `DatasetReader` with name "datnet_transfer".
+
+    # Parameters
+
+    source : `DatasetReader`
+        Reads the ``"source"`` path.
+    target : `DatasetReader`
+        Reads the ``"target"`` path.
+    """
+
+    def __init__(self, source: DatasetReader, target: DatasetReader, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.readers: Dict[str, DatasetReader] = {"source": source, "target": target}
+        for resource, reader in self.readers.items():
+            if getattr(reader, "resource", resource) != resource:
+                raise ConfigurationError(
+                    f'the {resource} reader has resource {reader.resource!r}; set "resource": '  # type: ignore
+                    f'"{resource}" in it'
+                )
+
+    def _read(self, file_path: Union[Mapping[str, Any], str, List[str]]) -> Iterable[Instance]:
+        if not isinstance(file_path, Mapping):
+            yield from self.readers["target"].read(file_path)
+            return
+        if set(file_path) != set(RESOURCES):
+            raise ConfigurationError(
+                'the datnet_transfer reader reads {"source": path, "target": path}, got '
+                f"{dict(file_path)!r}"
+            )
+        for resource in RESOURCES:
+            yield from self.readers[resource].read(file_path[resource])
+
+    def text_to_instance(self, *args, **kwargs) -> Instance:  # type: ignore
+        """A target instance: what a trained model is asked to tag."""
+        return self.readers["target"].text_to_instance(*args, **kwargs)
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        self.readers[instance["metadata"]["resource"]].apply_token_indexers(instance)

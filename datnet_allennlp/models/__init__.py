@@ -1,0 +1,1 @@
+from datnet_allennlp.models.datnet import Datnet

@@ -1,0 +1,236 @@
+from typing import Any, Dict, List, Optional
+
+import torch
+from allennlp.common import Lazy
+from allennlp.common.checks import ConfigurationError, check_dimensions_match
+from allennlp.data import TextFieldTensors, Vocabulary
+from allennlp.models import Model
+from allennlp.modules import ConditionalRandomField, Seq2SeqEncoder, TokenEmbedder
+from allennlp.modules.conditional_random_field import allowed_transitions
+from allennlp.nn import InitializerApplicator
+from allennlp.nn.util import get_text_field_mask
+from allennlp.training.metrics import BooleanAccuracy, SpanBasedF1Measure
+
+from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
+
+TRANSFER_MODES = ("full", "partial", "none")
+WORD_INDEXER = "tokens"
+CHARACTER_INDEXER = "token_characters"
+
+
+@Model.register("datnet")
+class Datnet(Model):
+    """
+    DATNet (Zhou et al., ACL 2019): a BiLSTM-CRF tagger for a low-resource target corpus that
+    learns from a high-resource source corpus at the same time. Both resources share the character
+    embedding and character CNN; each has its own word embedding, output projection and CRF (their
+    tag sets differ). `transfer` chooses how the BiLSTM is shared:
+
+    * ``"full"`` (DATNet-F): one `shared_encoder` for both resources.
+    * ``"partial"`` (DATNet-P): a `shared_encoder` plus a private encoder per resource; each CRF
+      reads ``[private; shared]``.
+    * ``"none"``: the base model (paper Fig. 1a) on target data alone.
+
+    With transfer, an optional `discriminator` (`GradDiscriminator`) learns to tell the resources
+    apart from the shared encoder's output while its reversed gradient pushes the shared encoder to
+    make them indistinguishable. The loss is L = L_discriminator + L_source + L_target (Eq. 2),
+    each summed over the batch. Every batch must hold sentences of a single resource, which the
+    instances' ``metadata["resource"]`` names (see `DatnetConllReader`) and the
+    ``resource_batches`` batch sampler guarantees.
+
+    Words are read from the ``"tokens"`` indexer and characters from the ``"token_characters"``
+    indexer of the `tokens` text field; the tags of resource R are in namespace ``"R_labels"``.
+
+    Registered as a `Model` with name "datnet".
+
+    # Parameters
+
+    vocab : `Vocabulary`
+    word_embedders : `Dict[str, TokenEmbedder]`
+        One word embedding per resource, keyed ``"source"`` and ``"target"`` (only ``"target"``
+        without transfer).
+    character_encoder : `TokenEmbedder`
+        The character encoder (e.g. ``character_encoding`` with a CNN), shared by both resources.
+    shared_encoder : `Seq2SeqEncoder`
+        The BiLSTM shared by both resources (the only encoder without transfer).
+    transfer : `str`, optional (default = `"full"`)
+        ``"full"``, ``"partial"`` or ``"none"``.
+    private_encoders : `Dict[str, Seq2SeqEncoder]`, optional (default = `None`)
+        With ``"partial"`` transfer, one encoder per resource, keyed ``"source"`` and ``"target"``.
+    discriminator : `GradDiscriminator`, optional (default = `None`)
+        The resource discriminator on the shared encoder's output (its `input_dim` is filled in).
+    embedding_dropout : `float`, optional (default = `0.2`)
+        Dropout on the concatenated word and character embeddings.
+    encoder_dropout : `float`, optional (default = `0.5`)
+        Dropout on the features the tag projection reads.
+    label_encoding : `str`, optional (default = `"BIOUL"`)
+        The tag scheme, used to constrain CRF decoding and to compute span F1.
+    verbose_metrics : `bool`, optional (default = `False`)
+        Also report target precision, recall and F1 per entity type.
+    initializer : `InitializerApplicator`, optional (default = `InitializerApplicator()`)
+    """
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        word_embedders: Dict[str, TokenEmbedder],
+        character_encoder: TokenEmbedder,
+        shared_encoder: Seq2SeqEncoder,
+        transfer: str = "full",
+        private_encoders: Optional[Dict[str, Seq2SeqEncoder]] = None,
+        discriminator: Optional[Lazy[GradDiscriminator]] = None,
+        embedding_dropout: float = 0.2,
+        encoder_dropout: float = 0.5,
+        label_encoding: str = "BIOUL",
+        verbose_metrics: bool = False,
+        initializer: InitializerApplicator = InitializerApplicator(),
+        **kwargs,
+    ) -> None:
+        super().__init__(vocab, **kwargs)
+        if transfer not in TRANSFER_MODES:
+            raise ConfigurationError(f"transfer must be one of {TRANSFER_MODES}, got {transfer!r}")
+        self.transfer = transfer
+        self.resources = ("target",) if transfer == "none" else ("source", "target")
+        if transfer == "none" and discriminator is not None:
+            raise ConfigurationError('a discriminator needs transfer "full" or "partial"')
+        if transfer == "partial":
+            _check_resource_keys("private_encoders", private_encoders or {}, self.resources)
+        elif private_encoders:
+            raise ConfigurationError(f'private_encoders need transfer "partial", not {transfer!r}')
+        _check_resource_keys("word_embedders", word_embedders, self.resources)
+
+        self._word_embedders = torch.nn.ModuleDict(word_embedders)
+        self._character_encoder = character_encoder
+        self._shared_encoder = shared_encoder
+        self._private_encoders = torch.nn.ModuleDict(private_encoders or {})
+        for resource in self.resources:
+            check_dimensions_match(
+                word_embedders[resource].get_output_dim() + character_encoder.get_output_dim(),
+                shared_encoder.get_input_dim(),
+                f"{resource} word + character embedding dim",
+                "shared encoder input dim",
+            )
+        self._embedding_dropout = torch.nn.Dropout(embedding_dropout)
+        self._encoder_dropout = torch.nn.Dropout(encoder_dropout)
+
+        self.label_encoding = label_encoding
+        self._tag_projections = torch.nn.ModuleDict()
+        self._crfs = torch.nn.ModuleDict()
+        self._span_metrics: Dict[str, SpanBasedF1Measure] = {}
+        for resource in self.resources:
+            namespace = f"{resource}_labels"
+            labels = vocab.get_index_to_token_vocabulary(namespace)
+            feature_dim = shared_encoder.get_output_dim()
+            if transfer == "partial":
+                feature_dim += self._private_encoders[resource].get_output_dim()
+            self._tag_projections[resource] = torch.nn.Linear(feature_dim, len(labels))
+            self._crfs[resource] = ConditionalRandomField(
+                len(labels), constraints=allowed_transitions(label_encoding, labels)
+            )
+            self._span_metrics[resource] = SpanBasedF1Measure(
+                vocab, tag_namespace=namespace, label_encoding=label_encoding
+            )
+        # Span F1 is computed only where tags are decoded (validation, evaluation): decoding every
+        # training batch would cost a Viterbi pass for a number nobody selects on.
+        self._decoded_batches = {resource: 0 for resource in self.resources}
+
+        self.discriminator: Optional[GradDiscriminator] = None
+        if discriminator is not None:
+            self.discriminator = discriminator.construct(input_dim=shared_encoder.get_output_dim())
+            self._discriminator_accuracy = BooleanAccuracy()
+        self.verbose_metrics = verbose_metrics
+        initializer(self)
+
+    def forward(  # type: ignore
+        self,
+        tokens: TextFieldTensors,
+        tags: Optional[torch.LongTensor] = None,
+        metadata: Optional[List[Dict[str, Any]]] = None,
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
+        resource = self._batch_resource(metadata)
+        mask = get_text_field_mask(tokens)
+        words = self._word_embedders[resource](**tokens[WORD_INDEXER])
+        characters = self._character_encoder(**tokens[CHARACTER_INDEXER])
+        embedded = self._embedding_dropout(torch.cat([words, characters], dim=-1))
+
+        shared = self._shared_encoder(embedded, mask)
+        features = shared
+        if self.transfer == "partial":
+            features = torch.cat([self._private_encoders[resource](embedded, mask), shared], -1)
+        logits = self._tag_projections[resource](self._encoder_dropout(features))
+
+        output: Dict[str, Any] = {"logits": logits, "mask": mask, "resource": resource}
+        if metadata is not None:
+            output["words"] = [entry["words"] for entry in metadata]
+        decode = not self.training or tags is None
+        if decode:
+            best_paths = self._crfs[resource].viterbi_tags(logits, mask)
+            output["tags"] = [path for path, _ in best_paths]
+
+        if tags is not None:
+            loss = -self._crfs[resource](logits, tags, mask)
+            if self.discriminator is not None:
+                is_source = mask.new_full((mask.size(0),), resource == "source")
+                discriminated = self.discriminator(shared, mask, is_source)
+                loss = loss + discriminated["loss"]
+                self._discriminator_accuracy(discriminated["probability"] > 0.5, is_source)
+            output["loss"] = loss
+            if decode:
+                predicted = torch.zeros_like(logits)
+                for row, path in enumerate(output["tags"]):
+                    predicted[row, torch.arange(len(path)), path] = 1
+                self._span_metrics[resource](predicted, tags, mask)
+                self._decoded_batches[resource] += 1
+        return output
+
+    def _batch_resource(self, metadata: Optional[List[Dict[str, Any]]]) -> str:
+        if not metadata:
+            return "target"
+        resources = {entry.get("resource", "target") for entry in metadata}
+        if len(resources) != 1:
+            raise ValueError(
+                f"a batch mixes resources {sorted(resources)}; each batch must hold a single "
+                'resource (use the "resource_batches" batch sampler)'
+            )
+        resource = resources.pop()
+        if resource not in self.resources:
+            raise ValueError(
+                f"got a {resource!r} batch, but a model with transfer {self.transfer!r} only "
+                f"tags {list(self.resources)}"
+            )
+        return resource
+
+    def make_output_human_readable(
+        self, output_dict: Dict[str, torch.Tensor]
+    ) -> Dict[str, torch.Tensor]:
+        namespace = f"{output_dict['resource']}_labels"
+        output_dict["tags"] = [
+            [self.vocab.get_token_from_index(tag, namespace=namespace) for tag in path]
+            for path in output_dict["tags"]
+        ]
+        return output_dict
+
+    def get_metrics(self, reset: bool = False) -> Dict[str, float]:
+        metrics: Dict[str, float] = {}
+        if self._decoded_batches["target"]:
+            target = self._span_metrics["target"].get_metric(reset)
+            for name, value in target.items():
+                if self.verbose_metrics or name.endswith("-overall"):
+                    metrics[name] = value
+        if "source" in self._decoded_batches and self._decoded_batches["source"]:
+            metrics["source-f1"] = self._span_metrics["source"].get_metric(reset)[
+                "f1-measure-overall"
+            ]
+        if self.discriminator is not None:
+            metrics["discriminator-accuracy"] = self._discriminator_accuracy.get_metric(reset)
+        if reset:
+            self._decoded_batches = {resource: 0 for resource in self.resources}
+        return metrics
+
+
+def _check_resource_keys(name: str, modules: Dict[str, Any], resources: tuple) -> None:
+    if set(modules) != set(resources):
+        raise ConfigurationError(
+            f"{name} must have exactly the keys {list(resources)}, got {sorted(modules)}"
+        )

@@ -1,0 +1,2 @@
+from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
+from datnet_allennlp.modules.gradient_reversal import reverse_gradient

@@ -1,0 +1,4 @@
+// Ablation (paper Table 4): P-Transfer with the plain adversarial discriminator (AD), CoNLL-2003 English -> CoNLL-2002 Spanish.
+local common = import 'common.libsonnet';
+
+common.datnet('conll2002_es', transfer='partial', discriminator='ad')

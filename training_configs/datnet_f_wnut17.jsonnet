@@ -1,0 +1,4 @@
+// DATNet-F (full share + GRAD), CoNLL-2003 English -> WNUT-2017. Without adversarial training for now.
+local common = import 'common.libsonnet';
+
+common.datnet('wnut2017', transfer='full', discriminator='grad')

@@ -1,0 +1,4 @@
+// DATNet-P (part share + GRAD), CoNLL-2003 English -> CoNLL-2002 Spanish. Without adversarial training for now.
+local common = import 'common.libsonnet';
+
+common.datnet('conll2002_es', transfer='partial', discriminator='grad')
