@@ -65,8 +65,6 @@ class Datnet(Model):
         Dropout on the features the tag projection reads.
     label_encoding : `str`, optional (default = `"BIOUL"`)
         The tag scheme, used to constrain CRF decoding and to compute span F1.
-    verbose_metrics : `bool`, optional (default = `False`)
-        Also report target precision, recall and F1 per entity type.
     initializer : `InitializerApplicator`, optional (default = `InitializerApplicator()`)
     """
 
@@ -82,7 +80,6 @@ class Datnet(Model):
         embedding_dropout: float = 0.2,
         encoder_dropout: float = 0.5,
         label_encoding: str = "BIOUL",
-        verbose_metrics: bool = False,
         initializer: InitializerApplicator = InitializerApplicator(),
         **kwargs,
     ) -> None:
@@ -138,7 +135,6 @@ class Datnet(Model):
         if discriminator is not None:
             self.discriminator = discriminator.construct(input_dim=shared_encoder.get_output_dim())
             self._discriminator_accuracy = BooleanAccuracy()
-        self.verbose_metrics = verbose_metrics
         initializer(self)
 
     def forward(  # type: ignore
@@ -215,10 +211,12 @@ class Datnet(Model):
         metrics: Dict[str, float] = {}
         if self._decoded_batches["target"]:
             target = self._span_metrics["target"].get_metric(reset)
+            # Per-type scores in the final numbers (end of epoch, `allennlp evaluate`), not in the
+            # progress bar.
             for name, value in target.items():
-                if self.verbose_metrics or name.endswith("-overall"):
+                if reset or name.endswith("-overall"):
                     metrics[name] = value
-        if "source" in self._decoded_batches and self._decoded_batches["source"]:
+        if self._decoded_batches.get("source"):
             metrics["source-f1"] = self._span_metrics["source"].get_metric(reset)[
                 "f1-measure-overall"
             ]
