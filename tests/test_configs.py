@@ -102,3 +102,18 @@ def test_wnut16_trains_on_train_and_dev_and_keeps_the_last_epoch(tmp_path, fixtu
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["best_epoch"] == 1 and "validation_loss" not in metrics
     assert metrics["training_loss"] > 0
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=os.path.basename)
+def test_evaluation_reads_every_sentence_when_training_samples(config, monkeypatch, tmp_path):
+    # `allennlp evaluate` reads with validation_dataset_reader, or else dataset_reader: sampling
+    # the training data must never sample the test set.
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    monkeypatch.setenv("DATNET_TARGET_SENTENCES", "2")
+    params = Params.from_file(config).as_dict()
+    reader = DatasetReader.from_params(
+        Params(params.get("validation_dataset_reader", params["dataset_reader"]))
+    )
+    test_file = tmp_path / "test.txt"
+    test_file.write_text("".join(f"word{i} O\n\n" for i in range(5)))
+    assert len(list(reader.read(str(test_file)))) == 5

@@ -182,10 +182,11 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
   // corpora keep the epoch with the best target dev F1. Nothing looks at the test set.
   target_train_path(corpus):: if corpus == 'wnut2016' then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
                               else $.path(corpus, 'train'),
-  target_validation(corpus):: if corpus == 'wnut2016' then {} else {
+  // The validation reader never samples. `allennlp evaluate` and `predict` use it too (falling
+  // back to the training reader without it), so it must exist even where nothing is validated.
+  target_validation(corpus):: {
     validation_dataset_reader: $.resource_reader(corpus, 'target'),
-    validation_data_path: $.path(corpus, 'dev'),
-  },
+  } + if corpus == 'wnut2016' then {} else { validation_data_path: $.path(corpus, 'dev') },
 
   // transfer: 'full' (DATNet-F), 'partial' (DATNet-P) or 'none' (base model);
   // discriminator: 'grad', 'ad' or null (no discriminator).
