@@ -11,6 +11,7 @@ from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase
 
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
 TARGET_TRAIN = os.path.join(FIXTURE_DATA, "wnut2017", "train.txt")
+TARGET_TYPES = {"corporation", "creative-work", "group", "location", "person", "product"}
 ONE_EPOCH = json.dumps({"trainer": {"num_epochs": 1}})
 
 
@@ -52,7 +53,7 @@ class TestDatnetFull(DatnetTestCase):
         batch.index_instances(self.vocab)
         self.model.eval()
         output = self.model.make_output_human_readable(self.model(**batch.as_tensor_dict()))
-        assert output["resource"] == "source"
+        assert output["resource"] == ["source"] * len(source)
         assert all(
             tag == "O" or tag[2:] in {"PER", "LOC", "ORG", "MISC"}
             for tags in output["tags"]
@@ -60,6 +61,14 @@ class TestDatnetFull(DatnetTestCase):
         )
         metrics = self.model.get_metrics(reset=True)
         assert "source-f1" in metrics and "discriminator-accuracy" in metrics
+
+    def test_forward_on_instances_splits_the_output_per_sentence(self):
+        self.model.eval()
+        outputs = self.model.forward_on_instances(self.dataset.instances[:6])
+        assert [output["resource"] for output in outputs] == ["target"] * 6
+        for output, instance in zip(outputs, self.dataset.instances):
+            assert len(output["tags"]) == len(output["words"]) == len(instance["tokens"])
+            assert all(tag == "O" or tag[2:] in TARGET_TYPES for tag in output["tags"])
 
     def test_a_batch_mixing_resources_is_refused(self):
         batch = Batch(self.instances[:2] + self.instances[-2:])

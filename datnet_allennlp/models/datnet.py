@@ -156,7 +156,12 @@ class Datnet(Model):
             features = torch.cat([self._private_encoders[resource](embedded, mask), shared], -1)
         logits = self._tag_projections[resource](self._encoder_dropout(features))
 
-        output: Dict[str, Any] = {"logits": logits, "mask": mask, "resource": resource}
+        # Every entry has one item per sentence, so that AllenNLP can split the batch's output.
+        output: Dict[str, Any] = {
+            "logits": logits,
+            "mask": mask,
+            "resource": [resource] * mask.size(0),
+        }
         if metadata is not None:
             output["words"] = [entry["words"] for entry in metadata]
         decode = not self.training or tags is None
@@ -200,7 +205,7 @@ class Datnet(Model):
     def make_output_human_readable(
         self, output_dict: Dict[str, torch.Tensor]
     ) -> Dict[str, torch.Tensor]:
-        namespace = f"{output_dict['resource']}_labels"
+        namespace = f"{output_dict['resource'][0]}_labels"
         output_dict["tags"] = [
             [self.vocab.get_token_from_index(tag, namespace=namespace) for tag in path]
             for path in output_dict["tags"]
