@@ -117,3 +117,23 @@ def test_evaluation_reads_every_sentence_when_training_samples(config, monkeypat
     test_file = tmp_path / "test.txt"
     test_file.write_text("".join(f"word{i} O\n\n" for i in range(5)))
     assert len(list(reader.read(str(test_file)))) == 5
+
+
+def test_datnet_train_and_evaluate_both_taggers(tmp_path):
+    config = os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet")
+    run_dir = tmp_path / "run"
+    run_allennlp("train", config, "-s", str(run_dir), "-o", ONE_EPOCH, cwd=REPOSITORY)
+    archive = str(run_dir / "model.tar.gz")
+    target_test = os.path.join(FIXTURE_DATA, "wnut2017", "test.txt")
+    run_allennlp(
+        "evaluate", archive, target_test, "--output-file", str(tmp_path / "t.json"), cwd=REPOSITORY
+    )
+    target = json.loads((tmp_path / "t.json").read_text())
+    assert {"f1-measure-overall", "f1-measure-person", "discriminator-accuracy"} <= set(target)
+    assert "source-f1" not in target
+    source_test = json.dumps({"source": os.path.join(FIXTURE_DATA, "conll2003_en", "train.txt")})
+    run_allennlp(
+        "evaluate", archive, source_test, "--output-file", str(tmp_path / "s.json"), cwd=REPOSITORY
+    )
+    source = json.loads((tmp_path / "s.json").read_text())
+    assert 0.0 <= source["source-f1"] <= 1.0 and "f1-measure-overall" not in source

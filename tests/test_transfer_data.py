@@ -41,9 +41,16 @@ def test_a_list_of_paths_is_read_as_one_corpus():
     assert len(list(DatnetConllReader().read([TARGET, dev]))) == 8 + 3
 
 
+def test_a_dictionary_with_one_resource_reads_that_resource():
+    instances = list(transfer_reader().read({"source": SOURCE}))
+    assert len(instances) == 3 and {i["metadata"]["resource"] for i in instances} == {"source"}
+
+
 def test_transfer_reader_refuses_bad_paths_and_mismatched_readers():
     with pytest.raises(ConfigurationError, match='reads {"source": path, "target": path}'):
-        list(transfer_reader().read({"target": TARGET}))
+        list(transfer_reader().read({"test": TARGET}))
+    with pytest.raises(ConfigurationError, match='reads {"source": path, "target": path}'):
+        list(transfer_reader().read({}))
     with pytest.raises(ConfigurationError, match="the source reader has resource .target."):
         TransferDatasetReader(source=DatnetConllReader(), target=DatnetConllReader())
 

@@ -184,9 +184,18 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
                               else $.path(corpus, 'train'),
   // The validation reader never samples. `allennlp evaluate` and `predict` use it too (falling
   // back to the training reader without it), so it must exist even where nothing is validated.
-  target_validation(corpus):: {
-    validation_dataset_reader: $.resource_reader(corpus, 'target'),
-  } + if corpus == 'wnut2016' then {} else { validation_data_path: $.path(corpus, 'dev') },
+  // With transfer it reads either resource: a plain path is target data, and
+  // '{"source": path}' evaluates the source tagger.
+  validation_reader(target, transfer, source):: if transfer == 'none' then
+    $.resource_reader(target, 'target')
+  else {
+    type: 'datnet_transfer',
+    source: $.resource_reader(source, 'source'),
+    target: $.resource_reader(target, 'target'),
+  },
+  target_validation(corpus):: if corpus == 'wnut2016' then {} else {
+    validation_data_path: $.path(corpus, 'dev'),
+  },
 
   // transfer: 'full' (DATNet-F), 'partial' (DATNet-P) or 'none' (base model);
   // discriminator: 'grad', 'ad' or null (no discriminator).
@@ -221,7 +230,12 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
     },
+    validation_dataset_reader: $.validation_reader(target, transfer, source),
     data_loader: { batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 0.3 } },
+    // Validation and `allennlp evaluate` score every sentence, source ones included.
+    validation_data_loader: {
+      batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 1.0, shuffle: false },
+    },
     trainer: $.trainer,
   } + $.target_validation(target),
 }

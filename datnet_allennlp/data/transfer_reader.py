@@ -13,8 +13,10 @@ class TransferDatasetReader(DatasetReader):
     `datnet_conll` with the matching `resource`, so each corpus keeps its format, entity types,
     sampling and label namespace). The data path is a dictionary, e.g. in a config
     ``"train_data_path": {"source": ".../conll2003_en/train.txt", "target": ".../wnut2016/train.txt"}``.
-    Any other path (a file name, a list of them) is read as target data: that is what
-    `allennlp evaluate` and `allennlp predict` pass.
+    A dictionary with one of the keys reads that resource alone (``allennlp evaluate archive
+    '{"source": ".../conll2003_en/test.txt"}'`` scores the source tagger). Any other path (a file
+    name, a list of them) is read as target data: that is what `allennlp evaluate` and
+    `allennlp predict` usually pass.
 
     Registered as a `DatasetReader` with name "datnet_transfer".
 
@@ -40,13 +42,14 @@ class TransferDatasetReader(DatasetReader):
         if not isinstance(file_path, Mapping):
             yield from self.readers["target"].read(file_path)
             return
-        if set(file_path) != set(RESOURCES):
+        if not file_path or not set(file_path) <= set(RESOURCES):
             raise ConfigurationError(
-                'the datnet_transfer reader reads {"source": path, "target": path}, got '
-                f"{dict(file_path)!r}"
+                'the datnet_transfer reader reads {"source": path, "target": path} (or one of '
+                f"them), got {dict(file_path)!r}"
             )
         for resource in RESOURCES:
-            yield from self.readers[resource].read(file_path[resource])
+            if resource in file_path:
+                yield from self.readers[resource].read(file_path[resource])
 
     def text_to_instance(self, *args, **kwargs) -> Instance:  # type: ignore
         """A target instance: what a trained model is asked to tag."""
