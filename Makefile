@@ -1,14 +1,14 @@
 # make install            create .venv with the pinned environment and this package (editable)
 # make test               run the test suite
-# make train              train CONFIG and evaluate it on TEST_FILE (defaults: base model, WNUT-2017)
+# make train              train CONFIG and evaluate it on TEST_FILE (defaults: DATNet-F, WNUT-2016)
 # make lock               re-resolve requirements.in into requirements.lock
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 export DATNET_DATA_DIR ?= $(abspath ../shared/data)
 
-CONFIG ?= base_wnut17
-TEST_FILE ?= $(DATNET_DATA_DIR)/wnut2017/test.txt
+CONFIG ?= datnet_f_wnut
+TEST_FILE ?= $(DATNET_DATA_DIR)/wnut2016/test.txt
 RUN_DIR ?= runs/$(CONFIG)
 
 .PHONY: install test train lock
