@@ -128,12 +128,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
           token_characters: $.char_encoder,
         },
       },
-      encoder: {
-        type: 'lstm',
-        input_size: $.embedding_dim,
-        hidden_size: 200,
-        bidirectional: true,
-      },
+      encoder: $.bilstm(200),
     },
     data_loader: $.data_loader,
     trainer: $.trainer,
@@ -182,16 +177,16 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
   // corpora keep the epoch with the best target dev F1. Nothing looks at the test set.
   target_train_path(corpus):: if corpus == 'wnut2016' then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
                               else $.path(corpus, 'train'),
-  // The validation reader never samples. `allennlp evaluate` and `predict` use it too (falling
-  // back to the training reader without it), so it must exist even where nothing is validated.
-  // With transfer it reads either resource: a plain path is target data, and
-  // '{"source": path}' evaluates the source tagger.
-  validation_reader(target, transfer, source):: if transfer == 'none' then
-    $.resource_reader(target, 'target')
+  // The training reader (sample=true) samples the target data; the validation reader never
+  // samples. `allennlp evaluate` and `predict` read with the validation reader (falling back to
+  // the training reader without one), so every config has one, even with nothing to validate.
+  // With transfer, a plain path is target data and '{"source": path}' reads the source corpus.
+  datnet_reader(target, transfer, source, sample):: if transfer == 'none' then
+    $.resource_reader(target, 'target', sample)
   else {
     type: 'datnet_transfer',
     source: $.resource_reader(source, 'source'),
-    target: $.resource_reader(target, 'target'),
+    target: $.resource_reader(target, 'target', sample),
   },
   target_validation(corpus):: if corpus == 'wnut2016' then {} else {
     validation_data_path: $.path(corpus, 'dev'),
@@ -202,11 +197,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
   datnet(target, transfer='full', discriminator='grad', source='conll2003_en'):: $.seeds {
     local corpora = if transfer == 'none' then { target: target } else { source: source, target: target },
     local hidden = if transfer == 'partial' then 100 else 200,
-    dataset_reader: if transfer == 'none' then $.resource_reader(target, 'target', sample=true) else {
-      type: 'datnet_transfer',
-      source: $.resource_reader(source, 'source'),
-      target: $.resource_reader(target, 'target', sample=true),
-    },
+    dataset_reader: $.datnet_reader(target, transfer, source, sample=true),
     train_data_path: if transfer == 'none' then $.target_train_path(target) else {
       source: $.path(source, 'train'),
       target: $.target_train_path(target),
@@ -230,7 +221,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
     },
-    validation_dataset_reader: $.validation_reader(target, transfer, source),
+    validation_dataset_reader: $.datnet_reader(target, transfer, source, sample=false),
     data_loader: { batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 0.3 } },
     // Validation and `allennlp evaluate` score every sentence, source ones included.
     validation_data_loader: {

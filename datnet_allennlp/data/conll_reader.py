@@ -42,8 +42,9 @@ class DatnetConllReader(DatasetReader):
     the Dutch files) no empty line follows them.
 
     Tags may be IOB1 or IOB2; both are decoded with conlleval's chunk rule and re-encoded in
-    `coding_scheme`. A list of paths is read as one corpus. Every instance records the `resource` (``"source"`` or ``"target"``) it came
-    from, and its tags live in that resource's label namespace.
+    `coding_scheme`. A list of paths is read as one corpus. Every instance records the
+    `resource` (``"source"`` or ``"target"``) it came from, and its tags live in that resource's
+    label namespace.
 
     Optionally keeps a random subset of the sentences (the low-resource protocols of the paper):
     `max_sentences` N sentences or a `ratio` rho of them. The subset depends only on
