@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase
 CONFIGS = sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "*.jsonnet")))
 BASE_CONFIG = os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet")
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
-ONE_EPOCH = json.dumps({"trainer": {"num_epochs": 1}})
+ONE_EPOCH = json.dumps({"trainer.num_epochs": 1})
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_wnut16_trains_on_train_and_dev_and_keeps_the_last_epoch(tmp_path, fixtu
     from allennlp.commands.train import train_model_from_file
 
     config = os.path.join(REPOSITORY, "training_configs", "datnet_base_wnut16.jsonnet")
-    overrides = json.dumps({"trainer": {"num_epochs": 2}})
+    overrides = json.dumps({"trainer.num_epochs": 2})
     train_model_from_file(config, str(tmp_path / "run"), overrides=overrides)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["best_epoch"] == 1 and "validation_loss" not in metrics

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
 TARGET_TRAIN = os.path.join(FIXTURE_DATA, "wnut2017", "train.txt")
 TARGET_TYPES = {"corporation", "creative-work", "group", "location", "person", "product"}
-ONE_EPOCH = json.dumps({"trainer": {"num_epochs": 1}})
+ONE_EPOCH = json.dumps({"trainer.num_epochs": 1})
 
 
 def config(name):

@@ -1,4 +1,4 @@
-// Ablation (paper Table 4): P-Transfer with GRAD, CoNLL-2003 English -> CoNLL-2002 Spanish (= datnet_p_conll02_es until AT lands).
+// Ablation (paper Table 4): P-Transfer with GRAD, CoNLL-2003 English -> CoNLL-2002 Spanish, without adversarial training.
 local common = import 'common.libsonnet';
 
 common.datnet('conll2002_es', transfer='partial', discriminator='grad')

@@ -192,9 +192,19 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     validation_data_path: $.path(corpus, 'dev'),
   },
 
+  // Adversarial training (paper section 3.5): the trainer callback perturbs each training batch's
+  // word and character embeddings by epsilon = 5 (the paper's default for all three).
+  adversarial_training:: {
+    type: 'adversarial_training',
+    source_word_epsilon: 5.0,
+    target_word_epsilon: 5.0,
+    character_epsilon: 5.0,
+  },
+
   // transfer: 'full' (DATNet-F), 'partial' (DATNet-P) or 'none' (base model);
-  // discriminator: 'grad', 'ad' or null (no discriminator).
-  datnet(target, transfer='full', discriminator='grad', source='conll2003_en'):: $.seeds {
+  // discriminator: 'grad', 'ad' or null (no discriminator); adversarial: add the AT callback.
+  datnet(target, transfer='full', discriminator='grad', adversarial=false, source='conll2003_en')::
+  $.seeds {
     local corpora = if transfer == 'none' then { target: target } else { source: source, target: target },
     local hidden = if transfer == 'partial' then 100 else 200,
     dataset_reader: $.datnet_reader(target, transfer, source, sample=true),
@@ -227,6 +237,8 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     validation_data_loader: {
       batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 1.0, shuffle: false },
     },
-    trainer: $.trainer,
+    trainer: $.trainer {
+      [if adversarial then 'callbacks']: [$.adversarial_training],
+    },
   } + $.target_validation(target),
 }

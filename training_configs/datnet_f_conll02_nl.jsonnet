@@ -1,4 +1,4 @@
-// DATNet-F (full share + GRAD), CoNLL-2003 English -> CoNLL-2002 Dutch. Without adversarial training for now.
+// DATNet-F (full share + GRAD + adversarial training), CoNLL-2003 English -> CoNLL-2002 Dutch.
 local common = import 'common.libsonnet';
 
-common.datnet('conll2002_nl', transfer='full', discriminator='grad')
+common.datnet('conll2002_nl', transfer='full', discriminator='grad', adversarial=true)

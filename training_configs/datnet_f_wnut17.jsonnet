@@ -1,4 +1,4 @@
-// DATNet-F (full share + GRAD), CoNLL-2003 English -> WNUT-2017. Without adversarial training for now.
+// DATNet-F (full share + GRAD + adversarial training), CoNLL-2003 English -> WNUT-2017.
 local common = import 'common.libsonnet';
 
-common.datnet('wnut2017', transfer='full', discriminator='grad')
+common.datnet('wnut2017', transfer='full', discriminator='grad', adversarial=true)

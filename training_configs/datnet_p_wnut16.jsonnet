@@ -1,4 +1,4 @@
-// DATNet-P (part share + GRAD), CoNLL-2003 English -> WNUT-2016. Without adversarial training for now.
+// DATNet-P (part share + GRAD + adversarial training), CoNLL-2003 English -> WNUT-2016.
 local common = import 'common.libsonnet';
 
-common.datnet('wnut2016', transfer='partial', discriminator='grad')
+common.datnet('wnut2016', transfer='partial', discriminator='grad', adversarial=true)

@@ -6,6 +6,7 @@ from allennlp.common.checks import ConfigurationError, check_dimensions_match
 from allennlp.data import TextFieldTensors, Vocabulary
 from allennlp.models import Model
 from allennlp.modules import ConditionalRandomField, Seq2SeqEncoder, TokenEmbedder
+from allennlp.modules.token_embedders import TokenCharactersEncoder
 from allennlp.modules.conditional_random_field import allowed_transitions
 from allennlp.nn import InitializerApplicator
 from allennlp.nn.util import get_text_field_mask
@@ -184,6 +185,22 @@ class Datnet(Model):
                 self._span_metrics[resource](predicted, tags, mask)
                 self._decoded_batches[resource] += 1
         return output
+
+    def perturbable_embeddings(self) -> Dict[str, torch.nn.Module]:
+        """
+        The modules whose outputs adversarial training (the ``adversarial_training`` trainer
+        callback) perturbs: ``"source_word"`` and ``"target_word"``, the word embedders, and
+        ``"character"``, the character embedding in front of the CNN when the character encoder is
+        a ``character_encoding`` (as in the authors' code), else the character encoder itself.
+        """
+        modules: Dict[str, torch.nn.Module] = {
+            f"{resource}_word": self._word_embedders[resource] for resource in self.resources
+        }
+        if isinstance(self._character_encoder, TokenCharactersEncoder):
+            modules["character"] = self._character_encoder._embedding
+        else:
+            modules["character"] = self._character_encoder
+        return modules
 
     def _batch_resource(self, metadata: Optional[List[Dict[str, Any]]]) -> str:
         if not metadata:

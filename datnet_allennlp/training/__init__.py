@@ -1,1 +1,2 @@
+from datnet_allennlp.training.adversarial_training import AdversarialTrainingCallback
 from datnet_allennlp.training.inverse_time_decay import InverseTimeDecay
