@@ -168,7 +168,8 @@ def test_adversarial_training_changes_the_trained_parameters(tmp_path):
         tmp_path, "at", [{"type": "adversarial_training"}], 3
     ).state_dict()
     assert not torch.equal(
-        plain["_shared_encoder._module.weight_ih_l0"], adversarial["_shared_encoder._module.weight_ih_l0"]
+        plain["_shared_encoder._module.weight_ih_l0"],
+        adversarial["_shared_encoder._module.weight_ih_l0"],
     )
 
 
@@ -189,7 +190,9 @@ def test_full_datnet_configs_turn_adversarial_training_on(config, adversarial):
     expected = [{"type": "adversarial_training"}] if adversarial else []
     assert [{"type": c["type"]} for c in callbacks] == expected
     if adversarial:
-        assert all(callbacks[0][f"{n}_epsilon"] == 5.0 for n in ("source_word", "target_word", "character"))
+        assert all(
+            callbacks[0][f"{n}_epsilon"] == 5.0 for n in ("source_word", "target_word", "character")
+        )
 
 
 def test_every_datnet_f_and_p_config_uses_adversarial_training():
