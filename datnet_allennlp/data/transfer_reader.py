@@ -1,3 +1,4 @@
+import json
 from typing import Any, Dict, Iterable, List, Mapping, Union
 
 from allennlp.common.checks import ConfigurationError
@@ -14,7 +15,9 @@ class TransferDatasetReader(DatasetReader):
     sampling and label namespace). The data path is a dictionary, e.g. in a config
     ``"train_data_path": {"source": ".../conll2003_en/train.txt", "target": ".../wnut2016/train.txt"}``.
     A dictionary with one of the keys reads that resource alone (``allennlp evaluate archive
-    '{"source": ".../conll2003_en/test.txt"}'`` scores the source tagger). Any other path (a file
+    '{"source": ".../conll2003_en/test.txt"}'`` scores the source tagger; a path that is such a
+    dictionary written as JSON is read the same way, which is how ``allennlp predict
+    --use-dataset-reader`` passes it). Any other path (a file
     name, a list of them) is read as target data: that is what `allennlp evaluate` and
     `allennlp predict` usually pass.
 
@@ -39,6 +42,8 @@ class TransferDatasetReader(DatasetReader):
                 )
 
     def _read(self, file_path: Union[Mapping[str, Any], str, List[str]]) -> Iterable[Instance]:
+        if isinstance(file_path, str) and file_path.lstrip().startswith("{"):
+            file_path = json.loads(file_path)
         if not isinstance(file_path, Mapping):
             yield from self.readers["target"].read(file_path)
             return

@@ -42,7 +42,7 @@ class Datnet(Model):
     Words are read from the ``"tokens"`` indexer and characters from the ``"token_characters"``
     indexer of the `tokens` text field; the tags of resource R are in namespace ``"R_labels"``.
 
-    Registered as a `Model` with name "datnet".
+    Registered as a `Model` with name "datnet"; its default predictor is ``datnet_tagger``.
 
     # Parameters
 
@@ -68,6 +68,8 @@ class Datnet(Model):
         The tag scheme, used to constrain CRF decoding and to compute span F1.
     initializer : `InitializerApplicator`, optional (default = `InitializerApplicator()`)
     """
+
+    default_predictor = "datnet_tagger"
 
     def __init__(
         self,
@@ -239,9 +241,10 @@ class Datnet(Model):
                 if reset or name.endswith("-overall"):
                     metrics[name] = value
         if self._decoded_batches.get("source"):
-            metrics["source-f1"] = self._span_metrics["source"].get_metric(reset)[
-                "f1-measure-overall"
-            ]
+            source = self._span_metrics["source"].get_metric(reset)
+            metrics["source-f1"] = source["f1-measure-overall"]
+            if reset:
+                metrics.update((f"source-{name}", value) for name, value in source.items())
         if self.discriminator is not None:
             metrics["discriminator-accuracy"] = self._discriminator_accuracy.get_metric(reset)
         if reset:

@@ -86,7 +86,10 @@ class AdversarialTrainingCallback(TrainerCallback):
         if trainer._distributed:
             raise ConfigurationError("adversarial_training does not support distributed training")
         for callback in trainer._callbacks:
-            if callback is not self and type(callback).on_backward is not TrainerCallback.on_backward:
+            if (
+                callback is not self
+                and type(callback).on_backward is not TrainerCallback.on_backward
+            ):
                 raise ConfigurationError(
                     f"adversarial_training runs the backward pass itself and cannot be combined "
                     f"with {type(callback).__name__}, which does too"
@@ -157,7 +160,9 @@ class AdversarialTrainingCallback(TrainerCallback):
         # given the batch, so keep it for the perturbed pass.
         if module.training and self._perturbations is None:
             if args:
-                raise RuntimeError("adversarial_training expects the model to be called with keywords")
+                raise RuntimeError(
+                    "adversarial_training expects the model to be called with keywords"
+                )
             self._batch = kwargs
 
     def _embedding_hook(self, name: str):

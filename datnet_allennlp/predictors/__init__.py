@@ -1,0 +1,1 @@
+from datnet_allennlp.predictors.datnet_tagger import DatnetTaggerPredictor
