@@ -305,3 +305,18 @@ def test_independent_scorer_on_a_hand_counted_case():
     assert scores["overall"]["precision"] == pytest.approx(40.0)
     assert scores["overall"]["recall"] == pytest.approx(200 / 3)
     assert scores["LOC"]["recall"] == 0.0 and scores["ORG"]["f1"] == 100.0
+
+
+@pytest.mark.skipif(
+    "DATNET_EVALUATE_ARCHIVE" not in os.environ,
+    reason="set DATNET_EVALUATE_ARCHIVE (and DATNET_EVALUATE_FILE) to check a trained archive",
+)
+def test_evaluate_equals_conlleval_on_a_trained_archive(tmp_path):
+    """E.g. DATNET_EVALUATE_ARCHIVE=runs/datnet_f_wnut/model.tar.gz on WNUT-2016 test."""
+    archive = os.path.abspath(os.environ["DATNET_EVALUATE_ARCHIVE"])
+    default = os.path.join(REPOSITORY, "..", "shared", "data", "wnut2016", "test.txt")
+    test_file = os.path.abspath(os.environ.get("DATNET_EVALUATE_FILE", default))
+    scores = conlleval(gold_and_predicted(test_file, predicted_conll(archive, test_file, tmp_path)))
+    metrics = evaluate_from_archive(archive, test_file)
+    assert_same_scores(metrics, scores)
+    print(json.dumps(scores["overall"]))

@@ -223,12 +223,14 @@ class DatnetConllReader(DatasetReader):
         return [sentences[index] for index in kept]
 
     def text_to_instance(  # type: ignore
-        self, tokens: Sequence[str], tags: Optional[Sequence[str]] = None
+        self, tokens: Sequence[Union[str, Token]], tags: Optional[Sequence[str]] = None
     ) -> Instance:
         """
-        `tags`, if given, are IOB1 or IOB2 tags of `tokens`; they are converted to the reader's
-        `coding_scheme`.
+        `tokens` are strings or `Token`s (as from a tokenizer, e.g. in allennlp-models'
+        `sentence_tagger` predictor). `tags`, if given, are IOB1 or IOB2 tags of `tokens`; they are
+        converted to the reader's `coding_scheme`.
         """
+        tokens = [token if isinstance(token, str) else token.text for token in tokens]
         if tags is not None:
             if len(tags) != len(tokens):
                 raise ValueError(f"{len(tokens)} tokens but {len(tags)} tags")
