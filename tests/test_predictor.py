@@ -161,7 +161,7 @@ def test_robust_inputs(predictor, inputs, tokens):
 def test_a_bad_input_line_gets_an_error_in_its_place_and_the_others_are_tagged(predictor):
     inputs = [
         {"sentence": "Obama in London"},
-        {"text": "neither key"},
+        {"input": "neither key"},
         predictor.load_line("{not json\n"),
         {"tokens": ["two words"]},
         {"tokens": "Obama"},
@@ -175,6 +175,7 @@ def test_a_bad_input_line_gets_an_error_in_its_place_and_the_others_are_tagged(p
     assert outputs[-1]["tokens"] == ["Lakers", "fans"]
     errors = [output.get("error", "") for output in outputs[1:-1]]
     assert 'needs "sentence" (raw text) or "tokens"' in errors[0]
+    assert outputs[1]["input"] == {"input": "neither key"}
     assert "not a JSON object" in errors[1] and outputs[2]["input"] == "{not json"
     assert "token 0 is 'two words'" in errors[2]
     assert '"tokens" must be a list of strings' in errors[3]

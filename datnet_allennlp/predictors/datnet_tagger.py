@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 OUTPUT_FORMATS = ("json", "conll")
 
 
+class _InvalidLine(dict):
+    """What `load_line` returns for a line that is not a JSON object: ``{"error", "input"}``."""
+
+
 class _Request(NamedTuple):
     instance: Optional[Instance]  # None for a sentence without tokens
     resource: str
@@ -96,9 +100,9 @@ class DatnetTaggerPredictor(Predictor):
         try:
             inputs = json.loads(line)
         except json.JSONDecodeError as error:
-            return {"error": f"not a JSON object ({error})", "input": line.rstrip("\n")}
+            return _InvalidLine(error=f"not a JSON object ({error})", input=line.rstrip("\n"))
         if not isinstance(inputs, dict):
-            return {"error": "not a JSON object", "input": line.rstrip("\n")}
+            return _InvalidLine(error="not a JSON object", input=line.rstrip("\n"))
         return inputs
 
     def dump_line(self, outputs: JsonDict) -> str:
@@ -123,9 +127,10 @@ class DatnetTaggerPredictor(Predictor):
                 requests.append(self._request(entry))
                 results.append(None)
             except ValueError as error:
-                logger.warning("input %s: %s", json.dumps(entry, ensure_ascii=False), error)
+                shown = entry["input"] if isinstance(entry, _InvalidLine) else entry
+                logger.warning("input %s: %s", json.dumps(shown, ensure_ascii=False), error)
                 requests.append(None)
-                results.append({"error": str(error), "input": entry.get("input", entry)})
+                results.append({"error": str(error), "input": shown})
         tagged = self._tag([request for request in requests if request is not None])
         for index, request in enumerate(requests):
             if request is not None:
@@ -143,7 +148,7 @@ class DatnetTaggerPredictor(Predictor):
         return self._tag(requests)
 
     def _request(self, inputs: JsonDict) -> _Request:
-        if "error" in inputs and "input" in inputs:  # from load_line
+        if isinstance(inputs, _InvalidLine):
             raise ValueError(inputs["error"])
         resource = inputs.get("resource", self._resource)
         self._check_resource(resource)

@@ -26,7 +26,8 @@ class AdversarialTrainingCallback(TrainerCallback):
     An embedding whose epsilon is 0 is not perturbed; with every epsilon 0 there is no second pass
     and training is exactly as without the callback. The trainer's progress bar and `loss` metric
     show the clean loss; the perturbed loss is added to each batch's outputs as
-    ``"adversarial_loss"`` for other callbacks.
+    ``"adversarial_loss"`` for other callbacks. The model's training metrics (the discriminator's
+    accuracy) count the perturbed pass too.
 
     The callback keeps no state of its own, so ``allennlp train --recover`` resumes as usual. It
     supports gradient accumulation; it refuses, when training starts, mixed precision
