@@ -141,6 +141,8 @@ class DatnetTaggerPredictor(Predictor):
         return self.predict_batch_instance([instance])[0]
 
     def predict_batch_instance(self, instances: List[Instance]) -> List[JsonDict]:
+        for instance in instances:
+            self._check_resource(instance["metadata"]["resource"])
         requests = [
             _Request(i, i["metadata"]["resource"], i["metadata"]["words"], None, None)
             for i in instances
@@ -181,7 +183,11 @@ class DatnetTaggerPredictor(Predictor):
         # A model batch holds one resource: tag each resource's sentences together.
         outputs: Dict[int, Dict[str, Any]] = {}
         for resource in self._resources:
-            positions = [p for p, r in enumerate(requests) if r.resource == resource and r.instance]
+            positions = [
+                p
+                for p, r in enumerate(requests)
+                if r.resource == resource and r.instance is not None
+            ]
             instances = [requests[p].instance for p in positions]
             for instance in instances:
                 self._dataset_reader.apply_token_indexers(instance)  # type: ignore
