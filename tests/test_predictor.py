@@ -321,3 +321,19 @@ def test_evaluate_equals_conlleval_on_a_trained_archive(tmp_path):
     metrics = evaluate_from_archive(archive, test_file)
     assert_same_scores(metrics, scores)
     print(json.dumps(scores["overall"]))
+
+
+def test_datnet_tagger_also_tags_with_a_crf_tagger_archive(tmp_path, monkeypatch):
+    # allennlp-models' own sentence_tagger would download a spaCy model.
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    params = Params.from_file(
+        os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet"),
+        json.dumps({"trainer.num_epochs": 1}),
+    )
+    train_model(params, str(tmp_path / "run"))
+    archive = load_archive(str(tmp_path / "run" / "model.tar.gz"))
+    predictor = Predictor.from_archive(archive, "datnet_tagger")
+    output = predictor.predict("Apple just released the new iPhone")
+    assert output["tokens"] == ["Apple", "just", "released", "the", "new", "iPhone"]
+    assert len(output["tags"]) == 6 and output["resource"] == "target"
+    assert "error" in predictor.predict_json({"sentence": "EU", "resource": "source"})
