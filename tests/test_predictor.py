@@ -77,9 +77,8 @@ Germany B-LOC
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory):
     """DATNet-F (with AT) trained on the fixture corpora long enough to tag some entities."""
-    data_dir = os.environ.get("DATNET_DATA_DIR")
-    os.environ["DATNET_DATA_DIR"] = FIXTURE_DATA
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
         params = Params.from_file(
             os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet"),
             json.dumps(
@@ -90,11 +89,6 @@ def archive_path(tmp_path_factory):
                 }
             ),
         )
-    finally:
-        if data_dir is None:
-            del os.environ["DATNET_DATA_DIR"]
-        else:
-            os.environ["DATNET_DATA_DIR"] = data_dir
     run = tmp_path_factory.mktemp("predictor") / "run"
     train_model(params, str(run))
     return str(run / "model.tar.gz")

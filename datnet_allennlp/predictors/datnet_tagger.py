@@ -11,7 +11,7 @@ from allennlp.data.dataset_readers.dataset_utils.span_utils import (
 from allennlp.models import Model
 from allennlp.predictors import Predictor
 
-from datnet_allennlp.data.tagging_schemes import spans_to_tags
+from datnet_allennlp.data.tagging_schemes import Span, spans_to_tags
 from datnet_allennlp.data.text_tokenizer import TextTokenizer
 
 logger = logging.getLogger(__name__)
@@ -131,11 +131,11 @@ class DatnetTaggerPredictor(Predictor):
                 logger.warning("input %s: %s", json.dumps(shown, ensure_ascii=False), error)
                 requests.append(None)
                 results.append({"error": str(error), "input": shown})
-        tagged = self._tag([request for request in requests if request is not None])
-        for index, request in enumerate(requests):
-            if request is not None:
-                results[index] = tagged.pop(0)
-        return results  # type: ignore
+        tagged = iter(self._tag([request for request in requests if request is not None]))
+        return [
+            next(tagged) if request is not None else result
+            for request, result in zip(requests, results)
+        ]  # type: ignore
 
     def predict_instance(self, instance: Instance) -> JsonDict:
         return self.predict_batch_instance([instance])[0]
@@ -197,27 +197,30 @@ class DatnetTaggerPredictor(Predictor):
         return [self._result(r, outputs.get(p)) for p, r in enumerate(requests)]
 
     def _result(self, request: _Request, output: Optional[Dict[str, Any]]) -> JsonDict:
-        tags = self._to_bio(output["tags"]) if output else []
+        spans = self._spans(output["tags"]) if output else []
         result: Dict[str, Any] = {
             "tokens": request.tokens,
-            "tags": tags,
-            "entities": self._entities(request, tags),
+            "tags": spans_to_tags(spans, len(request.tokens), "BIO"),
+            "entities": self._entities(request, spans),
             "resource": request.resource,
         }
         if request.instance is not None and "tags" in request.instance.fields:
-            result["gold_tags"] = self._to_bio(request.instance["tags"].labels)  # type: ignore
+            gold = request.instance["tags"].labels  # type: ignore
+            result["gold_tags"] = spans_to_tags(self._spans(gold), len(gold), "BIO")
         return result
 
-    def _to_bio(self, tags: List[str]) -> List[str]:
+    def _spans(self, tags: List[str]) -> List[Span]:
+        """The entities of tags in the model's scheme, in order, as (type, first, last)."""
         encoding = getattr(self._model, "label_encoding", "BIOUL")
         decode = bioul_tags_to_spans if encoding == "BIOUL" else bio_tags_to_spans
-        spans = [(label, start, end) for label, (start, end) in decode(tags)]
-        return spans_to_tags(sorted(spans, key=lambda s: s[1]), len(tags), "BIO")
+        return sorted(
+            ((label, start, end) for label, (start, end) in decode(tags)), key=lambda s: s[1]
+        )
 
     @staticmethod
-    def _entities(request: _Request, bio_tags: List[str]) -> List[JsonDict]:
+    def _entities(request: _Request, spans: List[Span]) -> List[JsonDict]:
         entities = []
-        for label, (start, end) in bio_tags_to_spans(bio_tags):
+        for label, start, end in spans:
             entity: Dict[str, Any] = {"type": label, "start": start, "end": end + 1}
             if request.offsets is not None and request.text is not None:
                 char_start, char_end = request.offsets[start][0], request.offsets[end][1]
@@ -227,7 +230,7 @@ class DatnetTaggerPredictor(Predictor):
             else:
                 entity["text"] = " ".join(request.tokens[start : end + 1])
             entities.append(entity)
-        return sorted(entities, key=lambda e: e["start"])
+        return entities
 
     def _check_resource(self, resource: Any) -> None:
         if resource not in self._resources:
