@@ -21,4 +21,4 @@ CONFIG_DEFAULTS = {
 for _name, _value in CONFIG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
 
-from datnet_allennlp import data, models, modules, predictors, training  # noqa: E402 (registers the components)
+from datnet_allennlp import commands, data, models, modules, predictors, training  # noqa: E402 (registers the components)

@@ -1,0 +1,1 @@
+from datnet_allennlp.commands.reproduce import Reproduce

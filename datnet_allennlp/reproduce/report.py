@@ -1,0 +1,270 @@
+"""
+What a grid produced: ``results.csv`` (a row per run), ``report.md`` (mean +- std per cell beside the
+paper's number) and PNG plots, all rebuilt from the run folders under the output directory.
+"""
+
+import csv
+import glob
+import json
+import math
+import os
+import statistics
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from datnet_allennlp.reproduce.runner import read_status
+
+CSV_COLUMNS = (
+    "experiment", "model", "target", "target_sentences", "target_ratio", "setting", "seed",
+    "status", "precision", "recall", "f1", "epoch_kept", "epochs_trained", "wall_seconds",
+    "serialization_dir", "error",
+)
+
+
+def _read_json(path: str) -> Optional[Dict[str, Any]]:
+    try:
+        with open(path) as json_file:
+            return json.load(json_file)
+    except (OSError, ValueError):
+        return None
+
+
+def collect(output_dir: str) -> List[Dict[str, Any]]:
+    """A row per run folder under `output_dir` (``<experiment>/<run>/run.json``), in plan order."""
+    rows = []
+    for spec_path in glob.glob(os.path.join(output_dir, "*", "*", "run.json")):
+        spec = _read_json(spec_path)
+        if spec is None:
+            continue
+        directory = os.path.dirname(spec_path)
+        status = read_status(directory) or {"status": "unfinished"}
+        row: Dict[str, Any] = {key: spec.get(key) for key in CSV_COLUMNS if key in spec}
+        row.update(
+            status=status["status"],
+            wall_seconds=status.get("wall_seconds"),
+            serialization_dir=os.path.join(directory, "model"),
+            error=status.get("error", ""),
+            paper=spec.get("paper"),
+            order=spec.get("order", 0),
+        )
+        test = _read_json(os.path.join(directory, "test_metrics.json")) or {}
+        if status["status"] == "finished":
+            row.update(
+                precision=_percent(test.get("precision-overall")),
+                recall=_percent(test.get("recall-overall")),
+                f1=_percent(test.get("f1-measure-overall")),
+            )
+        metrics = _read_json(os.path.join(directory, "model", "metrics.json")) or {}
+        if "epoch" in metrics:
+            row["epochs_trained"] = metrics["epoch"] + 1
+            row["epoch_kept"] = metrics.get("best_epoch", metrics["epoch"])
+        rows.append(row)
+    rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
+    return rows
+
+
+def _percent(value: Optional[float]) -> Optional[float]:
+    return None if value is None else round(100.0 * value, 2)
+
+
+def write_csv(rows: Sequence[Dict[str, Any]], path: str) -> None:
+    with open(path + ".tmp", "w", newline="") as csv_file:
+        writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_COLUMNS})
+    os.replace(path + ".tmp", path)
+
+
+def _cell_key(row: Dict[str, Any]) -> Tuple:
+    return (row["experiment"], row["target"], row.get("target_sentences"), row.get("target_ratio"),
+            row.get("setting") or "", row["model"])
+
+
+def summarise(rows: Sequence[Dict[str, Any]]) -> "OrderedDict[Tuple, Dict[str, Any]]":
+    """Per cell: n finished, mean, std (sample, n - 1), best, failed and unfinished counts, paper."""
+    cells: "OrderedDict[Tuple, Dict[str, Any]]" = OrderedDict()
+    for row in rows:
+        cell = cells.setdefault(_cell_key(row), {"f1": [], "failed": 0, "unfinished": 0, "paper": row.get("paper")})
+        if row["status"] == "finished" and row.get("f1") is not None:
+            cell["f1"].append(row["f1"])
+        elif row["status"] == "failed":
+            cell["failed"] += 1
+        else:
+            cell["unfinished"] += 1
+    for cell in cells.values():
+        scores = cell["f1"]
+        cell["n"] = len(scores)
+        cell["mean"] = statistics.mean(scores) if scores else None
+        cell["std"] = statistics.stdev(scores) if len(scores) > 1 else None
+        cell["best"] = max(scores) if scores else None
+    return cells
+
+
+def _number(value: Optional[float], digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _size(key: Tuple) -> str:
+    _, _, sentences, ratio, setting, _ = key
+    parts = [f"{sentences} sentences" if sentences is not None else "",
+             f"ratio {ratio:g}" if ratio is not None else "", setting]
+    return ", ".join(part for part in parts if part) or "all"
+
+
+def write_report(output_dir: str, command: str = "") -> str:
+    """Writes results.csv, report.md and the plots; returns the report's path."""
+    rows = collect(output_dir)
+    write_csv(rows, os.path.join(output_dir, "results.csv"))
+    cells = summarise(rows)
+    lines = ["# Reproduction report", ""]
+    if command:
+        lines += [f"Regenerate with `{command}` (finished runs are kept, not run again).", ""]
+    lines += [
+        "Test-set span F1 (AllenNLP's `SpanBasedF1Measure`, conlleval-equivalent), in %. "
+        "mean ± std is over the cell's finished seeds (sample standard deviation); "
+        "Δ = our mean − the paper's number (for table 2, the paper's mean over 10 runs; tables 3 "
+        "to 6 report one number per cell). `results.csv` has every run.",
+        "",
+    ]
+    experiments = OrderedDict((key[0], None) for key in cells)
+    for experiment in experiments:
+        lines += [f"## {experiment}", ""]
+        lines += ["| target | data | model | n | mean ± std | best | paper | Δ | failed | unfinished |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for key, cell in cells.items():
+            if key[0] != experiment:
+                continue
+            paper = cell["paper"] or {}
+            paper_text = "–"
+            if paper.get("f1") is not None:
+                paper_text = f"{paper['f1']:.2f}"
+                if paper.get("std") is not None:
+                    paper_text += f" ± {paper['std']:.2f} (best {paper['best']:.2f})"
+            delta = (cell["mean"] - paper["f1"]) if cell["mean"] is not None and paper.get("f1") is not None else None
+            mean_text = _number(cell["mean"])
+            if cell["std"] is not None:
+                mean_text += f" ± {cell['std']:.2f}"
+            lines.append(
+                f"| {key[1]} | {_size(key)} | {key[5]} | {cell['n']} | {mean_text} | {_number(cell['best'])} "
+                f"| {paper_text} | {_number(delta, 2) if delta is None else f'{delta:+.2f}'} "
+                f"| {cell['failed']} | {cell['unfinished']} |"
+            )
+        lines.append("")
+        for plot in make_plots(output_dir, experiment, rows, cells):
+            lines += [f"![{os.path.basename(plot)}]({os.path.relpath(plot, output_dir)})", ""]
+        failures = [row for row in rows if row["experiment"] == experiment and row["status"] == "failed"]
+        if failures:
+            lines += ["Failed runs (the log's tail is in each run's `status.json`):", ""]
+            for row in failures:
+                lines.append(f"* `{os.path.dirname(row['serialization_dir'])}`: {row['error']}")
+            lines.append("")
+    path = os.path.join(output_dir, "report.md")
+    with open(path, "w") as report_file:
+        report_file.write("\n".join(lines))
+    return path
+
+
+# --- plots ---------------------------------------------------------------------------------------
+
+
+def make_plots(output_dir: str, experiment: str, rows: Sequence[Dict[str, Any]], cells) -> List[str]:
+    """F1 against target data (where the grid varies it) and the training curves, as PNGs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    plots = []
+    mine = [row for row in rows if row["experiment"] == experiment]
+    sized = [key for key in cells if key[0] == experiment and (key[2] is not None or key[3] is not None)]
+    if sized:
+        plots.append(_plot_f1_by_size(output_dir, experiment, sized, cells))
+    finished = [row for row in mine if row["status"] == "finished"]
+    if finished:
+        plots.append(_plot_curves(output_dir, experiment, finished))
+    return plots
+
+
+def _plot_f1_by_size(output_dir: str, experiment: str, keys: List[Tuple], cells) -> str:
+    import matplotlib.pyplot as plt
+
+    by_ratio = keys[0][3] is not None
+    series: "OrderedDict[Tuple[str, str, str], List[Tuple]]" = OrderedDict()
+    for key in keys:
+        series.setdefault((key[1], key[5], key[4]), []).append(key)
+    figure, axes = plt.subplots(figsize=(8, 5.5))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, ((target, model, setting), series_keys) in enumerate(series.items()):
+        color = colors[index % len(colors)]
+        label = " ".join(part for part in (model, setting, target if len({k[0] for k in series}) > 1 else "") if part)
+        xs = [key[3] if by_ratio else key[2] for key in series_keys]
+        means = [cells[key]["mean"] for key in series_keys]
+        stds = [cells[key]["std"] or 0.0 for key in series_keys]
+        points = [(x, m, s) for x, m, s in zip(xs, means, stds) if m is not None]
+        if points:
+            axes.errorbar([p[0] for p in points], [p[1] for p in points], yerr=[p[2] for p in points],
+                          color=color, marker="o", capsize=3, label=f"{label} (ours)")
+        paper = [(x, (cells[key]["paper"] or {}).get("f1")) for x, key in zip(xs, series_keys)]
+        paper = [(x, f1) for x, f1 in paper if f1 is not None]
+        if paper:
+            axes.plot([p[0] for p in paper], [p[1] for p in paper], color=color, marker="x",
+                      linestyle="--", alpha=0.7, label=f"{label} (paper)")
+    axes.set_xscale("log")
+    axes.set_xlabel("target training data ratio" if by_ratio else "target training sentences")
+    axes.set_ylabel("test F1 (%)")
+    axes.set_title(f"{experiment}: test F1, mean ± std over seeds")
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=7, ncol=2)
+    path = os.path.join(output_dir, f"{experiment}-f1.png")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def _epoch_metrics(serialization_dir: str) -> List[Dict[str, Any]]:
+    epochs = []
+    for path in glob.glob(os.path.join(serialization_dir, "metrics_epoch_*.json")):
+        metrics = _read_json(path)
+        if metrics is not None:
+            epochs.append(metrics)
+    return sorted(epochs, key=lambda metrics: metrics.get("epoch", 0))
+
+
+def _plot_curves(output_dir: str, experiment: str, rows: Sequence[Dict[str, Any]]) -> str:
+    import matplotlib.pyplot as plt
+
+    curves = [(row, _epoch_metrics(row["serialization_dir"])) for row in rows]
+    has_dev = any("validation_f1-measure-overall" in epoch for _, metrics in curves for epoch in metrics)
+    figure, all_axes = plt.subplots(1, 2 if has_dev else 1, figsize=(12 if has_dev else 7, 4.5), squeeze=False)
+    loss_axes = all_axes[0][0]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    labels = list(OrderedDict((_curve_label(row), None) for row, _ in curves))
+    for row, metrics in curves:
+        label = _curve_label(row)
+        color = colors[labels.index(label) % len(colors)]
+        epochs = [epoch.get("epoch", index) + 1 for index, epoch in enumerate(metrics)]
+        first = row["seed"] == min(r["seed"] for r, _ in curves if _curve_label(r) == label)
+        loss_axes.plot(epochs, [epoch.get("training_loss") for epoch in metrics], color=color,
+                       marker=".", alpha=0.7, label=label if first else None)
+        if has_dev:
+            all_axes[0][1].plot(epochs, [100 * epoch.get("validation_f1-measure-overall", math.nan) for epoch in metrics],
+                                color=color, marker=".", alpha=0.7, label=label if first else None)
+    loss_axes.set_xlabel("epoch")
+    loss_axes.set_ylabel("training loss (per batch)")
+    loss_axes.set_yscale("log")
+    loss_axes.set_title(f"{experiment}: training loss, one line per run")
+    loss_axes.legend(fontsize=7)
+    if has_dev:
+        all_axes[0][1].set_xlabel("epoch")
+        all_axes[0][1].set_ylabel("dev F1 (%)")
+        all_axes[0][1].set_title("target dev F1")
+    path = os.path.join(output_dir, f"{experiment}-curves.png")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def _curve_label(row: Dict[str, Any]) -> str:
+    size = row.get("target_sentences") or (f"ratio {row['target_ratio']:g}" if row.get("target_ratio") else "")
+    return " ".join(str(part) for part in (row["model"], row["target"], size, row.get("setting") or "") if part)

@@ -1,0 +1,292 @@
+"""`allennlp reproduce`: planning, bad grids, a tiny grid on Ray end to end, resume, failures,
+Ctrl-C, the report, the plots and the t-SNE figure."""
+
+import csv
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from datnet_allennlp.reproduce.experiments import (
+    GridError,
+    NAMED_EXPERIMENTS,
+    cells_for,
+    filter_cells,
+    load_grid_file,
+    parse_seeds,
+    plan,
+)
+from datnet_allennlp.reproduce.report import summarise
+from datnet_allennlp.reproduce.runner import read_status
+from tests.conftest import FIXTURES, REPOSITORY
+
+FIXTURE_DATA = os.path.join(FIXTURES, "data")
+GRIDS = os.path.join(FIXTURES, "grids")
+SHARED_DATA = os.path.normpath(os.path.join(REPOSITORY, "..", "shared", "data"))
+ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
+
+
+def reproduce(*args, data_dir=FIXTURE_DATA, check=True):
+    env = dict(os.environ, DATNET_DATA_DIR=data_dir)
+    result = subprocess.run([ALLENNLP, "reproduce", *args], cwd=REPOSITORY, env=env,
+                            capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture
+def fixture_data_dir(monkeypatch):
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+
+
+def write_grid(tmp_path, runs, name="grid.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"runs": runs}))
+    return str(path)
+
+
+def grid_run(**changes):
+    run = {
+        "model": "Base",
+        "config": os.path.join(REPOSITORY, "training_configs", "datnet_base_wnut17.jsonnet"),
+        "test_file": "$DATNET_DATA_DIR/wnut2017/test.txt",
+    }
+    run.update(changes)
+    return run
+
+
+def is_image_with_content(path):
+    image = Image.open(path)
+    image.verify()
+    image = Image.open(path).convert("RGB")
+    return image.width >= 300 and image.height >= 200 and len(image.getcolors(1 << 20) or []) > 20
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.isdir(os.path.join(SHARED_DATA, "wnut2016")), reason="needs ../shared/data")
+def test_dry_run_of_table3_lists_six_models_by_six_sizes_by_three_seeds():
+    result = reproduce("table3-wnut16", "--seeds", "3", "--dry-run", "--output-dir", "/nonexistent/out",
+                       data_dir=SHARED_DATA)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("table3-wnut16/")]
+    assert len(lines) == 6 * 6 * 3 == len(set(lines))
+    assert "108 runs planned" in result.stdout
+    runs = {(line.split("/")[1].split(".")[0], line.split(".n")[1].split(".")[0], line.split(".seed")[1].split(".")[0])
+            for line in lines}
+    assert {model for model, _, _ in runs} == {"base", "at", "p-transfer", "f-transfer", "datnet-p", "datnet-f"}
+    assert {size for _, size, _ in runs} == {"10", "50", "100", "200", "500", "1000"}
+    assert {seed for _, _, seed in runs} == {"1", "2", "3"}
+    assert not os.path.exists("/nonexistent/out")
+
+
+def test_named_experiments_build_their_cells():
+    assert len(cells_for("table2")) == 4 * 3
+    assert len(cells_for("table4-wnut16")) == 14 and len(cells_for("table4-conll02_es")) == 14
+    assert len(cells_for("fig2-wnut16")) == 6 * 6
+    assert len(cells_for("table5-conll02_es")) == 4 * 15 and len(cells_for("table6-wnut16")) == 4 * 5
+    datnet_f = [cell for cell in cells_for("table4-wnut16") if cell.model == "DATNet-F"][0]
+    assert datnet_f.paper.f1 == 53.43 and datnet_f.config.endswith("datnet_f_wnut16.jsonnet")
+    with_at = [cell for cell in cells_for("table4-wnut16") if cell.model == "+AT +F-T (AD)"][0]
+    assert with_at.overrides == {"trainer.callbacks": [{"type": "adversarial_training"}]}
+    assert all(os.path.isfile(cell.config) for name in NAMED_EXPERIMENTS for cell in cells_for(name))
+
+
+def test_seeds_and_filters():
+    assert parse_seeds("3") == [1, 2, 3] and parse_seeds("13,101,202") == [13, 101, 202]
+    for bad in ("x", "0", "1,1", "1,a"):
+        with pytest.raises(GridError, match="--seeds"):
+            parse_seeds(bad)
+    cells = cells_for("table3-wnut16")
+    kept = filter_cells(cells, ["base,DATNet-F", "size=500"])
+    assert [(cell.model, cell.target_sentences) for cell in kept] == [("Base", 500), ("DATNet-F", 500)]
+    with pytest.raises(GridError, match=r"no run has model \['datnet-x'\]; choose from"):
+        filter_cells(cells, ["DATNet-X"])
+
+
+def test_each_run_gets_the_settings_its_config_reads(fixture_data_dir):
+    runs = plan(filter_cells(cells_for("table5-wnut16"), ["setting=alpha=0.5", "size=0.2"]), [4])
+    assert len(runs) == 1
+    assert runs[0].env == {"DATNET_ALPHA": "0.5", "DATNET_TARGET_RATIO": "0.2", "DATNET_SEED": "4",
+                           "DATNET_DATA_DIR": FIXTURE_DATA}
+    assert runs[0].name.startswith("datnet-f.wnut16.r0.2.alpha=0.5.seed4.")
+    # A changed config is a different run (a new folder), not a finished one.
+    other = plan(filter_cells(cells_for("table5-wnut16"), ["setting=alpha=0.55", "size=0.2"]), [4])[0]
+    assert other.digest != runs[0].digest
+
+
+# --- bad grids are refused before anything runs -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "runs, message",
+    [
+        ([grid_run(config="missing.jsonnet")], r"runs\[0\]|config .*missing.jsonnet does not exist"),
+        ([grid_run(test_file="$DATNET_DATA_DIR/wnut2017/nope.txt")], r"test file .*nope.txt does not exist"),
+        ([grid_run(target_sentences=1000, config=os.path.join(REPOSITORY, "training_configs", "datnet_base_wnut16.jsonnet"))],
+         r"1000 target sentences asked for, but .*wnut2016/train.txt \+ .*wnut2016/dev.txt has only \d+"),
+        ([grid_run(epochs=3)], r"runs\[0\]: unknown keys \['epochs'\]"),
+        ([grid_run(config=os.path.join(GRIDS, "bad_config.jsonnet"))],
+         r"grid.json: runs\[0\] \(Base\): config .*bad_config.jsonnet does not evaluate: .*DATNET_NO_SUCH_SETTING"),
+        ([grid_run(target_sentences="many")], r"runs\[0\]: target_sentences must be an integer, got 'many'"),
+        ([{"config": "x.jsonnet"}], r'runs\[0\]: "test_file" \(a path\) is required'),
+    ],
+)
+def test_bad_grids_are_refused_with_the_offending_entry(tmp_path, fixture_data_dir, runs, message):
+    with pytest.raises(GridError, match=message):
+        plan(load_grid_file(write_grid(tmp_path, runs)), [1])
+
+
+def test_bad_grid_files_and_experiments(tmp_path):
+    (tmp_path / "syntax.jsonnet").write_text("{ runs: [ ")
+    with pytest.raises(GridError, match="syntax.jsonnet: cannot read the grid file"):
+        load_grid_file(str(tmp_path / "syntax.jsonnet"))
+    (tmp_path / "empty.json").write_text('{"runs": []}')
+    with pytest.raises(GridError, match='needs a non-empty "runs" list'):
+        load_grid_file(str(tmp_path / "empty.json"))
+    with pytest.raises(GridError, match=r"unknown experiment 'table9'.*'table4-wnut16'"):
+        cells_for("table9")
+
+
+def test_the_command_refuses_a_bad_grid_and_runs_nothing(tmp_path):
+    grid = write_grid(tmp_path, [grid_run(), grid_run(model="Other", config="gone.jsonnet")])
+    result = reproduce(grid, "--output-dir", str(tmp_path / "out"), check=False)
+    assert result.returncode == 2
+    assert "allennlp reproduce: error: " + grid + ": runs[1] (Other): config " in result.stderr
+    assert "gone.jsonnet does not exist" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# --- a tiny grid on Ray, end to end ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_grid(tmp_path_factory):
+    """tests/fixtures/grids/tiny.jsonnet: 2 configs x 2 seeds, 1 epoch each, Ray started locally."""
+    output = tmp_path_factory.mktemp("reproduce") / "out"
+    result = reproduce(os.path.join(GRIDS, "tiny.jsonnet"), "--seeds", "2", "--jobs", "2",
+                       "--output-dir", str(output))
+    return output, result
+
+
+def test_tiny_grid_runs_every_run_and_writes_results(tiny_grid):
+    output, result = tiny_grid
+    assert "4 runs: 0 finished before (skipped)" in result.stdout
+    assert result.stdout.count("finished tiny/") == 4
+    with open(output / "results.csv") as csv_file:
+        rows = list(csv.DictReader(csv_file))
+    assert [(row["model"], row["seed"], row["status"]) for row in rows] == [
+        ("Base", "1", "finished"), ("Base", "2", "finished"),
+        ("F-Transfer", "1", "finished"), ("F-Transfer", "2", "finished"),
+    ]
+    for row in rows:
+        metrics = json.loads(open(os.path.join(os.path.dirname(row["serialization_dir"]), "test_metrics.json")).read())
+        assert float(row["f1"]) == round(100 * metrics["f1-measure-overall"], 2)
+        assert row["epochs_trained"] == "1" and row["epoch_kept"] == "0"
+        assert float(row["wall_seconds"]) > 0 and os.path.isfile(os.path.join(row["serialization_dir"], "model.tar.gz"))
+        run = json.loads(open(os.path.join(os.path.dirname(row["serialization_dir"]), "run.json")).read())
+        assert run["env"]["DATNET_SEED"] == row["seed"] and run["overrides"]["trainer.num_epochs"] == 1
+
+
+def test_report_renders_with_plots(tiny_grid):
+    output, _ = tiny_grid
+    report = (output / "report.md").read_text()
+    assert "## tiny" in report
+    assert "| wnut17 | all | Base | 2 |" in report and "| wnut17 | all | F-Transfer | 2 |" in report
+    assert "![tiny-curves.png](tiny-curves.png)" in report
+    assert is_image_with_content(output / "tiny-curves.png")
+
+
+def test_a_rerun_skips_finished_runs(tiny_grid):
+    output, _ = tiny_grid
+    archives = sorted(glob.glob(str(output / "tiny" / "*" / "model" / "model.tar.gz")))
+    before = [os.path.getmtime(path) for path in archives]
+    result = reproduce(os.path.join(GRIDS, "tiny.jsonnet"), "--seeds", "2", "--output-dir", str(output))
+    assert "4 runs: 4 finished before (skipped), 0 failed before" in result.stdout and "0 to run" in result.stdout
+    assert [os.path.getmtime(path) for path in archives] == before
+    # `--report` rewrites the report alone.
+    (output / "report.md").unlink()
+    reproduce("--report", str(output))
+    assert "## tiny" in (output / "report.md").read_text()
+
+
+def test_tsne_of_a_transfer_archive(tiny_grid, tmp_path):
+    output, _ = tiny_grid
+    archive = glob.glob(str(output / "tiny" / "f-transfer.*seed1*" / "model" / "model.tar.gz"))[0]
+    result = reproduce("--tsne", archive, "--tsne-output", str(tmp_path / "tsne.png"))
+    assert "wrote" in result.stdout and is_image_with_content(tmp_path / "tsne.png")
+    base = glob.glob(str(output / "tiny" / "base.*seed1*" / "model" / "model.tar.gz"))[0]
+    refused = reproduce("--tsne", base, check=False)
+    assert refused.returncode == 2 and "is not a transfer model" in refused.stderr
+
+
+def test_a_failed_run_is_recorded_and_the_others_finish(tmp_path):
+    output = tmp_path / "out"
+    grid = os.path.join(GRIDS, "broken_config.json")
+    result = reproduce(grid, "--seeds", "1", "--jobs", "2", "--output-dir", str(output), check=False)
+    assert result.returncode == 1 and "1 of 2 runs failed" in result.stderr
+    assert "FAILED broken/broken.wnut17.seed1." in result.stdout
+    with open(output / "results.csv") as csv_file:
+        rows = {row["model"]: row for row in csv.DictReader(csv_file)}
+    assert rows["Base"]["status"] == "finished" and rows["Broken"]["status"] == "failed"
+    assert rows["Broken"]["error"] == "allennlp train exited with code 1"
+    status = read_status(os.path.dirname(rows["Broken"]["serialization_dir"]))
+    assert "transfer must be one of" in status["log_tail"] and "'sideways'" in status["log_tail"]
+    assert "Failed runs" in (output / "report.md").read_text()
+    # Failed runs are skipped on a re-run unless --retry-failed.
+    again = reproduce(grid, "--seeds", "1", "--output-dir", str(output), "--retry-failed", check=False)
+    assert "1 finished before (skipped), 1 failed before (retried), 1 to run" in again.stdout
+
+
+def test_ctrl_c_stops_the_grid_and_leaves_the_run_to_start_again(tmp_path):
+    output = tmp_path / "out"
+    grid = write_grid(tmp_path, [grid_run(overrides={"trainer.num_epochs": 1000})])
+    process = subprocess.Popen([ALLENNLP, "reproduce", grid, "--seeds", "1", "--jobs", "1", "--output-dir", str(output)],
+                               cwd=REPOSITORY, env=dict(os.environ, DATNET_DATA_DIR=FIXTURE_DATA),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    run_dirs = []
+    deadline = time.time() + 120
+    while time.time() < deadline and not run_dirs:
+        time.sleep(1)
+        run_dirs = [path for path in glob.glob(str(output / "grid" / "*" / "model" / "metrics_epoch_*.json"))]
+    assert run_dirs, "training never got going"
+    run_dir = os.path.dirname(os.path.dirname(run_dirs[0]))
+    # A terminal's Ctrl-C: SIGINT to the whole foreground process group.
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted" in stderr
+    time.sleep(2)
+    assert not _training_processes(run_dir), "a training process outlived the grid"
+    assert read_status(run_dir) is None  # unfinished: it runs again next time
+
+
+def _training_processes(run_dir):
+    found = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            text = open(cmdline, "rb").read().decode(errors="replace")
+        except OSError:
+            continue
+        if "train" in text and run_dir in text:
+            found.append(cmdline)
+    return found
+
+
+# --- the report's arithmetic --------------------------------------------------------------------
+
+
+def test_summary_is_mean_and_sample_std_over_finished_seeds():
+    rows = [
+        {"experiment": "e", "target": "t", "model": "m", "status": "finished", "f1": f1, "paper": {"f1": 3.5}}
+        for f1 in (1.0, 2.0, 3.0)
+    ] + [{"experiment": "e", "target": "t", "model": "m", "status": "failed", "f1": None, "paper": None}]
+    (cell,) = summarise(rows).values()
+    assert (cell["n"], cell["mean"], cell["std"], cell["best"], cell["failed"]) == (3, 2.0, 1.0, 3.0, 1)
