@@ -193,6 +193,10 @@ def test_tiny_grid_runs_every_run_and_writes_results(tiny_grid):
         assert float(row["wall_seconds"]) > 0 and os.path.isfile(os.path.join(row["serialization_dir"], "model.tar.gz"))
         run = json.loads(open(os.path.join(os.path.dirname(row["serialization_dir"]), "run.json")).read())
         assert run["env"]["DATNET_SEED"] == row["seed"] and run["overrides"]["trainer.num_epochs"] == 1
+        # The run trains the config as planned (evaluated, overrides applied), not the file as it is now.
+        trained = json.loads(open(os.path.join(os.path.dirname(row["serialization_dir"]), "config.json")).read())
+        assert trained == run["evaluated_config"] and trained["trainer"]["num_epochs"] == 1
+        assert trained["random_seed"] == int(row["seed"])
 
 
 def test_report_renders_with_plots(tiny_grid):

@@ -7,6 +7,7 @@ and `--tsne ARCHIVE` (the paper's figure 3).
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from typing import Any, Dict, List
@@ -139,6 +140,13 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
         # The report is rewritten as runs finish, so an interrupted grid still has one.
         write_report(output_dir, command)
 
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # `kill` (SIGTERM) stops the grid as cleanly as Ctrl-C; so does Ctrl-C in a shell that started
+    # the command in the background (which ignores SIGINT there).
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     started = time.time()
     try:
         run_grid(runs, output_dir, args.jobs, args.threads_per_job, args.address, on_finish)

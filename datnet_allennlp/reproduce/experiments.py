@@ -94,9 +94,11 @@ class Run:
     seed: int
     # Digest of the evaluated config, test file and seed: a changed config is a new run.
     digest: str
-    # Every setting the run's config reads (the cell's, the seed, the data folder), so that a Ray
-    # worker evaluates the config exactly as it was planned.
+    # Every setting the run's config reads (the cell's, the seed, the data folder).
     env: Dict[str, str]
+    # The config as planned (Jsonnet evaluated with `env`, overrides applied): the run trains
+    # exactly this, even if a config file changes while the grid runs.
+    config: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -109,7 +111,8 @@ class Run:
 
     def to_json(self) -> Dict[str, Any]:
         cell = asdict(self.cell)
-        return {**cell, "seed": self.seed, "digest": self.digest, "name": self.name, "env": self.env}
+        return {**cell, "seed": self.seed, "digest": self.digest, "name": self.name, "env": self.env,
+                "evaluated_config": self.config}
 
 
 def _slug(text: str) -> str:
@@ -451,7 +454,7 @@ def plan(cells: Sequence[Cell], seeds: Sequence[int]) -> List[Run]:
             digest = hashlib.sha256(
                 json.dumps([config, os.path.abspath(test_file), seed], sort_keys=True).encode()
             ).hexdigest()[:8]
-            runs.append(Run(cell, seed, digest, env))
+            runs.append(Run(cell, seed, digest, env, config))
     return runs
 
 

@@ -16,7 +16,7 @@ from datnet_allennlp.reproduce.runner import read_status
 
 CSV_COLUMNS = (
     "experiment", "model", "target", "target_sentences", "target_ratio", "setting", "seed",
-    "status", "precision", "recall", "f1", "epoch_kept", "epochs_trained", "wall_seconds",
+    "status", "precision", "recall", "f1", "dev_f1", "epoch_kept", "epochs_trained", "wall_seconds",
     "serialization_dir", "error",
 )
 
@@ -58,6 +58,8 @@ def collect(output_dir: str) -> List[Dict[str, Any]]:
         if "epoch" in metrics:
             row["epochs_trained"] = metrics["epoch"] + 1
             row["epoch_kept"] = metrics.get("best_epoch", metrics["epoch"])
+            # The target dev F1 of the kept epoch: what options are decided on (never test).
+            row["dev_f1"] = _percent(metrics.get("best_validation_f1-measure-overall"))
         rows.append(row)
     rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
     return rows
@@ -85,9 +87,13 @@ def summarise(rows: Sequence[Dict[str, Any]]) -> "OrderedDict[Tuple, Dict[str, A
     """Per cell: n finished, mean, std (sample, n - 1), best, failed and unfinished counts, paper."""
     cells: "OrderedDict[Tuple, Dict[str, Any]]" = OrderedDict()
     for row in rows:
-        cell = cells.setdefault(_cell_key(row), {"f1": [], "failed": 0, "unfinished": 0, "paper": row.get("paper")})
+        cell = cells.setdefault(
+            _cell_key(row), {"f1": [], "dev_f1": [], "failed": 0, "unfinished": 0, "paper": row.get("paper")}
+        )
         if row["status"] == "finished" and row.get("f1") is not None:
             cell["f1"].append(row["f1"])
+            if row.get("dev_f1") is not None:
+                cell["dev_f1"].append(row["dev_f1"])
         elif row["status"] == "failed":
             cell["failed"] += 1
         else:
@@ -98,11 +104,18 @@ def summarise(rows: Sequence[Dict[str, Any]]) -> "OrderedDict[Tuple, Dict[str, A
         cell["mean"] = statistics.mean(scores) if scores else None
         cell["std"] = statistics.stdev(scores) if len(scores) > 1 else None
         cell["best"] = max(scores) if scores else None
+        dev = cell["dev_f1"]
+        cell["dev_mean"] = statistics.mean(dev) if dev else None
+        cell["dev_std"] = statistics.stdev(dev) if len(dev) > 1 else None
     return cells
 
 
 def _number(value: Optional[float], digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _mean_std(mean: Optional[float], std: Optional[float]) -> str:
+    return _number(mean) + ("" if std is None else f" ± {std:.2f}")
 
 
 def _size(key: Tuple) -> str:
@@ -122,7 +135,9 @@ def write_report(output_dir: str, command: str = "") -> str:
         lines += [f"Regenerate with `{command}` (finished runs are kept, not run again).", ""]
     lines += [
         "Test-set span F1 (AllenNLP's `SpanBasedF1Measure`, conlleval-equivalent), in %. "
-        "mean ± std is over the cell's finished seeds (sample standard deviation); "
+        "mean ± std is over the cell's finished seeds (sample standard deviation); dev F1 is the "
+        "target dev F1 of the epoch kept (blank where the config has no dev set, as WNUT-2016, "
+        "which trains on train + dev); decide options on dev F1, never on test F1; "
         "Δ = our mean − the paper's number (for table 2, the paper's mean over 10 runs; tables 3 "
         "to 6 report one number per cell). `results.csv` has every run.",
         "",
@@ -130,8 +145,8 @@ def write_report(output_dir: str, command: str = "") -> str:
     experiments = OrderedDict((key[0], None) for key in cells)
     for experiment in experiments:
         lines += [f"## {experiment}", ""]
-        lines += ["| target | data | model | n | mean ± std | best | paper | Δ | failed | unfinished |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += ["| target | data | model | n | test F1 mean ± std | best | paper | Δ | dev F1 mean ± std | failed | unfinished |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for key, cell in cells.items():
             if key[0] != experiment:
                 continue
@@ -142,13 +157,10 @@ def write_report(output_dir: str, command: str = "") -> str:
                 if paper.get("std") is not None:
                     paper_text += f" ± {paper['std']:.2f} (best {paper['best']:.2f})"
             delta = (cell["mean"] - paper["f1"]) if cell["mean"] is not None and paper.get("f1") is not None else None
-            mean_text = _number(cell["mean"])
-            if cell["std"] is not None:
-                mean_text += f" ± {cell['std']:.2f}"
             lines.append(
-                f"| {key[1]} | {_size(key)} | {key[5]} | {cell['n']} | {mean_text} | {_number(cell['best'])} "
-                f"| {paper_text} | {_number(delta, 2) if delta is None else f'{delta:+.2f}'} "
-                f"| {cell['failed']} | {cell['unfinished']} |"
+                f"| {key[1]} | {_size(key)} | {key[5]} | {cell['n']} | {_mean_std(cell['mean'], cell['std'])} "
+                f"| {_number(cell['best'])} | {paper_text} | {'–' if delta is None else f'{delta:+.2f}'} "
+                f"| {_mean_std(cell['dev_mean'], cell['dev_std'])} | {cell['failed']} | {cell['unfinished']} |"
             )
         lines.append("")
         for plot in make_plots(output_dir, experiment, rows, cells):

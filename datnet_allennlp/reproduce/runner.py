@@ -2,8 +2,9 @@
 Runs a grid on Ray: each run is `allennlp train` then `allennlp evaluate` on the test file, as its
 own process with a bounded number of threads, in its own folder under the output directory.
 
-A run folder holds ``run.json`` (what runs), ``log.txt`` (both commands' output), ``model/`` (the
-serialization directory), then ``test_metrics.json`` and ``status.json``. A run is finished when
+A run folder holds ``run.json`` (what runs), ``config.json`` (the evaluated config it trains),
+``log.txt`` (both commands' output), ``model/`` (the serialization directory), then
+``test_metrics.json`` and ``status.json``. A run is finished when
 ``model/model.tar.gz`` and ``test_metrics.json`` exist and ``status.json`` says so; a failed run
 has ``status.json`` with its error; anything else is unfinished and starts again from scratch.
 """
@@ -93,7 +94,7 @@ def execute_run(run_json: Dict[str, Any], directory: str, threads: int) -> Dict[
     there is removed first) and writes its status.json. Runs in a Ray worker, or anywhere.
     """
     model_dir = os.path.join(directory, "model")
-    for leftover in ("model", "test_metrics.json", "status.json", "log.txt"):
+    for leftover in ("model", "test_metrics.json", "status.json", "log.txt", "config.json"):
         path = os.path.join(directory, leftover)
         if os.path.isdir(path):
             shutil.rmtree(path)
@@ -112,7 +113,13 @@ def execute_run(run_json: Dict[str, Any], directory: str, threads: int) -> Dict[
     test_file = expand(run_json["test_file"], run_json["env"])
     train = [allennlp, "train", run_json["config"], "-s", model_dir, "--file-friendly-logging",
              "--include-package", "datnet_allennlp"]
-    if run_json["overrides"]:
+    if run_json.get("evaluated_config"):
+        # Train what was planned (and digested), whatever happened to the config file since.
+        config_file = os.path.join(directory, "config.json")
+        with open(config_file, "w") as config_out:
+            json.dump(run_json["evaluated_config"], config_out, indent=2)
+        train[2] = config_file
+    elif run_json["overrides"]:
         train += ["-o", json.dumps(run_json["overrides"])]
     evaluate = [allennlp, "evaluate", os.path.join(model_dir, "model.tar.gz"), test_file,
                 "--output-file", os.path.join(directory, "test_metrics.json"),
