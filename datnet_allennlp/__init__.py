@@ -17,6 +17,7 @@ CONFIG_DEFAULTS = {
     "DATNET_TARGET_SENTENCES": "",
     "DATNET_TARGET_RATIO": "",
     "DATNET_ALPHA": "0.25",
+    "DATNET_OPTIONS": "{}",
 }
 for _name, _value in CONFIG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)

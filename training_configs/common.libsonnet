@@ -5,6 +5,9 @@
 //   DATNET_TARGET_SENTENCES  keep this many target training sentences (default: empty, all)
 //   DATNET_TARGET_RATIO      or keep this ratio of them (default: empty, all)
 //   DATNET_ALPHA     GRAD's alpha (default: 0.25)
+//   DATNET_OPTIONS   a JSON object of model and training options, e.g.
+//                    '{"unknown_words": "trainable_unk", "lr_schedule": "constant"}' (default: '{}');
+//                    the options and their defaults are `default_options` below
 local data_dir = std.extVar('DATNET_DATA_DIR');
 local seed = std.parseInt(std.extVar('DATNET_SEED'));
 local target_sentences = std.extVar('DATNET_TARGET_SENTENCES');
@@ -12,6 +15,45 @@ local target_ratio = std.extVar('DATNET_TARGET_RATIO');
 local alpha = std.parseJson(std.extVar('DATNET_ALPHA'));
 
 local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
+
+// Each option picks between the paper's text (the default) and what the authors' code does where
+// the paper is silent (../shared/REFERENCE.md section 2). Only the `datnet` configs read them.
+local default_options = {
+  // 'per_word': a training word without a pretrained vector gets its own fixed random vector, a
+  // test word without one the untrained unknown vector; 'trainable_unk': only words with a
+  // pretrained vector enter the vocabulary and every other word shares one trained unknown vector
+  // (without pretrained vectors: words seen fewer than `word_min_count` times in training), and
+  // characters seen fewer than `char_min_count` times share the unknown character.
+  unknown_words: 'per_word',
+  word_min_count: 5,
+  char_min_count: 5,
+  // 'paper': 30-d characters, 20 filters of width 3, ReLU; 'authors': 100-d characters, widths
+  // 1-5 with 10-50 filters, tanh, 2 highway layers (AllenNLP's cnn-highway, projected to 150).
+  char_encoder: 'paper',
+  // 'inverse_time': lr / (1 + 0.05 t) per epoch (the paper); 'constant' (the authors' code).
+  lr_schedule: 'inverse_time',
+  // null, or the size of a Dense + tanh layer after the shared BiLSTM (the authors': 400).
+  shared_projection: null,
+  // 'sum' (paper Eq. 2) or 'mean' (the authors' code) over the batch.
+  loss_reduction: 'sum',
+  // AT's character perturbation: 'sentence' or 'sentence_and_dimension' (the authors' code).
+  at_character_norm: 'sentence',
+  // The fraction of the target batches that ends each epoch, target only (the authors': 0.2).
+  target_tail: 0.0,
+  // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
+  wnut16_train: 'train+dev',
+  // DATNet-P: the discriminator reads 'shared' or 'private_and_shared' (the authors' code) and
+  // each epoch uses `p_source_fraction` of the source batches (the authors': 1.0).
+  p_discriminator_input: 'shared',
+  p_source_fraction: 0.3,
+};
+local given_options = std.parseJson(std.extVar('DATNET_OPTIONS'));
+local unknown_options = std.setDiff(std.objectFields(given_options), std.objectFields(default_options));
+local options = if std.length(unknown_options) > 0
+then error 'DATNET_OPTIONS: unknown options ' + std.toString(unknown_options) + '; known: ' + std.toString(std.objectFields(default_options))
+else default_options + given_options;
+local trainable_unk = options.unknown_words == 'trainable_unk';
+local authors_chars = options.char_encoder == 'authors';
 
 {
   // Each corpus: where its splits are, its entity types, and whether English GloVe vectors
@@ -41,6 +83,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     tokens: { type: 'single_id', lowercase_tokens: true },
     token_characters: { type: 'characters', min_padding_length: 3 },
   },
+  options:: options,
 
   reader(corpus, resource):: {
     type: 'datnet_conll',
@@ -73,6 +116,22 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     },
   },
   embedding_dim:: 50 + 20,
+
+  // The `datnet` configs' character encoder (option char_encoder).
+  authors_char_encoder:: {
+    type: 'character_encoding',
+    embedding: { embedding_dim: 100, vocab_namespace: 'token_characters' },
+    encoder: {
+      type: 'cnn-highway',
+      embedding_dim: 100,
+      filters: [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]],
+      num_highway: 2,
+      projection_dim: 150,
+      activation: 'tanh',
+    },
+  },
+  datnet_char_encoder:: if authors_chars then $.authors_char_encoder else $.char_encoder,
+  datnet_embedding_dim:: if authors_chars then 50 + 150 else $.embedding_dim,
 
   // Every tag of the corpus enters the label vocabulary, also those that a (small) training
   // sample lacks, so evaluating on dev or test never meets an unknown label.
@@ -139,7 +198,8 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
   // Words of each resource live in their own namespace (and embedding); characters are shared.
   resource_indexers(resource):: {
     tokens: { type: 'single_id', lowercase_tokens: true, namespace: resource + '_tokens' },
-    token_characters: { type: 'characters', min_padding_length: 3 },
+    // The widest character filter needs that many characters.
+    token_characters: { type: 'characters', min_padding_length: if authors_chars then 5 else 3 },
   },
 
   resource_reader(corpus, resource, sample=false):: $.reader(corpus, resource) {
@@ -148,13 +208,18 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
        else {}),
 
-  resource_word_embedding(corpus, resource):: $.word_embedding(corpus) {
+  resource_word_embedding(corpus, resource):: if trainable_unk && $.corpora[corpus].glove then {
+    type: 'embedding_with_trainable_unknown',
+    embedding_dim: 50,
+    pretrained_file: $.glove_file,
+    vocab_namespace: resource + '_tokens',
+  } else $.word_embedding(corpus) {
     vocab_namespace: resource + '_tokens',
   },
 
-  bilstm(hidden_size):: {
+  bilstm(hidden_size, input_size=$.embedding_dim):: {
     type: 'lstm',
-    input_size: $.embedding_dim,
+    input_size: input_size,
     hidden_size: hidden_size,
     bidirectional: true,
   },
@@ -170,12 +235,20 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
       [resource + '_tokens']: 1000000
       for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
     },
-  },
+  } + if trainable_unk then {
+    only_include_pretrained_words: true,
+    min_count: { token_characters: options.char_min_count } + {
+      [resource + '_tokens']: options.word_min_count
+      for resource in std.objectFields(corpora) if !$.corpora[corpora[resource]].glove
+    },
+  } else {},
 
   // WNUT-2016 trains on train + dev merged (as the paper and all prior work do), so it has no
   // dev set to select on: it trains the fixed 50 epochs and keeps the last one. The other
   // corpora keep the epoch with the best target dev F1. Nothing looks at the test set.
-  target_train_path(corpus):: if corpus == 'wnut2016' then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
+  // Option wnut16_train 'train' gives WNUT-2016 the other corpora's protocol (train, dev selects).
+  local merged_dev(corpus) = corpus == 'wnut2016' && options.wnut16_train == 'train+dev',
+  target_train_path(corpus):: if merged_dev(corpus) then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
                               else $.path(corpus, 'train'),
   // The training reader (sample=true) samples the target data; the validation reader never
   // samples. `allennlp evaluate` and `predict` read with the validation reader (falling back to
@@ -188,7 +261,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     source: $.resource_reader(source, 'source'),
     target: $.resource_reader(target, 'target', sample),
   },
-  target_validation(corpus):: if corpus == 'wnut2016' then {} else {
+  target_validation(corpus):: if merged_dev(corpus) then {} else {
     validation_data_path: $.path(corpus, 'dev'),
   },
 
@@ -199,6 +272,7 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
     source_word_epsilon: 5.0,
     target_word_epsilon: 5.0,
     character_epsilon: 5.0,
+    [if options.at_character_norm != 'sentence' then 'character_norm']: options.at_character_norm,
   },
 
   // transfer: 'full' (DATNet-F), 'partial' (DATNet-P) or 'none' (base model);
@@ -221,24 +295,35 @@ local conll_types = ['PER', 'LOC', 'ORG', 'MISC'];
         [resource]: $.resource_word_embedding(corpora[resource], resource)
         for resource in std.objectFields(corpora)
       },
-      character_encoder: $.char_encoder,
-      shared_encoder: $.bilstm(hidden),
+      character_encoder: $.datnet_char_encoder,
+      shared_encoder: $.bilstm(hidden, $.datnet_embedding_dim),
       [if transfer == 'partial' then 'private_encoders']: {
-        source: $.bilstm(hidden),
-        target: $.bilstm(hidden),
+        source: $.bilstm(hidden, $.datnet_embedding_dim),
+        target: $.bilstm(hidden, $.datnet_embedding_dim),
       },
+      [if options.shared_projection != null then 'shared_projection_dim']: options.shared_projection,
+      [if options.loss_reduction != 'sum' then 'loss_reduction']: options.loss_reduction,
+      [if transfer == 'partial' && options.p_discriminator_input != 'shared' then 'discriminator_input']:
+        options.p_discriminator_input,
       [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha },
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
     },
     validation_dataset_reader: $.datnet_reader(target, transfer, source, sample=false),
-    data_loader: { batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 0.3 } },
+    data_loader: { batch_sampler: {
+      type: 'resource_batches',
+      batch_size: 32,
+      source_fraction: if transfer == 'partial' then options.p_source_fraction else 0.3,
+      [if transfer != 'none' && options.target_tail > 0 then 'target_tail_fraction']: options.target_tail,
+    } },
     // Validation and `allennlp evaluate` score every sentence, source ones included.
     validation_data_loader: {
       batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 1.0, shuffle: false },
     },
     trainer: $.trainer {
       [if adversarial then 'callbacks']: [$.adversarial_training],
-    },
+    } + if options.lr_schedule == 'constant' then { learning_rate_scheduler:: super.learning_rate_scheduler }
+        else if options.lr_schedule == 'inverse_time' then {}
+        else error 'DATNET_OPTIONS: lr_schedule must be "inverse_time" or "constant"',
   } + $.target_validation(target),
 }

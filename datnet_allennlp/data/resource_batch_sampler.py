@@ -30,6 +30,10 @@ class ResourceBatchSampler(BatchSampler):
         Relative noise added to the lengths before sorting, so that batches vary between epochs.
     shuffle : `bool`, optional (default = `True`)
         If `False`, batches come in a fixed order and the first source batches are used.
+    target_tail_fraction : `float`, optional (default = `0.0`)
+        This fraction of the target batches (a random choice each epoch) ends the epoch, after the
+        mixed source and target batches, as in the authors' code (0.2 there): each epoch closes
+        with target-only steps.
     """
 
     def __init__(
@@ -38,11 +42,15 @@ class ResourceBatchSampler(BatchSampler):
         source_fraction: float = 0.3,
         padding_noise: float = 0.1,
         shuffle: bool = True,
+        target_tail_fraction: float = 0.0,
     ) -> None:
         if batch_size < 1:
             raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
         if not 0.0 <= source_fraction <= 1.0:
             raise ConfigurationError(f"source_fraction must be in [0, 1], got {source_fraction}")
+        if not 0.0 <= target_tail_fraction < 1.0:
+            raise ConfigurationError(f"target_tail_fraction must be in [0, 1), got {target_tail_fraction}")
+        self.target_tail_fraction = target_tail_fraction
         self.batch_size = batch_size
         self.source_fraction = source_fraction
         self.padding_noise = padding_noise if shuffle else 0.0
@@ -50,16 +58,22 @@ class ResourceBatchSampler(BatchSampler):
 
     def get_batch_indices(self, instances: Sequence[Instance]) -> Iterable[List[int]]:
         batches: List[List[int]] = []
+        tail: List[List[int]] = []
         for resource, indices in self._indices_by_resource(instances).items():
             resource_batches = self._bucket(instances, indices)
             if resource == "source":
                 if self.shuffle:
                     random.shuffle(resource_batches)
                 resource_batches = resource_batches[: self._num_source_batches(len(indices))]
+            elif self.target_tail_fraction > 0:
+                if self.shuffle:
+                    random.shuffle(resource_batches)
+                mixed = int((1.0 - self.target_tail_fraction) * len(resource_batches))
+                resource_batches, tail = resource_batches[:mixed], resource_batches[mixed:]
             batches.extend(resource_batches)
         if self.shuffle:
             random.shuffle(batches)
-        return batches
+        return batches + tail
 
     def get_num_batches(self, instances: Sequence[Instance]) -> int:
         return sum(

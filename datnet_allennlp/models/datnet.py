@@ -15,6 +15,8 @@ from allennlp.training.metrics import BooleanAccuracy, SpanBasedF1Measure
 from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
 
 TRANSFER_MODES = ("full", "partial", "none")
+LOSS_REDUCTIONS = ("sum", "mean")
+DISCRIMINATOR_INPUTS = ("shared", "private_and_shared")
 WORD_INDEXER = "tokens"
 CHARACTER_INDEXER = "token_characters"
 
@@ -66,6 +68,18 @@ class Datnet(Model):
         Dropout on the features the tag projection reads.
     label_encoding : `str`, optional (default = `"BIOUL"`)
         The tag scheme, used to constrain CRF decoding and to compute span F1.
+    shared_projection_dim : `int`, optional (default = `None`)
+        If given, the shared encoder's output goes through dropout (`encoder_dropout`) and a
+        `Linear(shared_projection_dim)` + tanh layer, which the taggers and the discriminator read
+        (the authors' code: BiLSTM, dropout, Dense(400, tanh)). By default the taggers read the
+        encoder output after dropout and the discriminator reads it without.
+    loss_reduction : `str`, optional (default = `"sum"`)
+        ``"sum"``: the CRF and discriminator losses are summed over the batch (paper Eq. 2);
+        ``"mean"``: averaged over the batch, as the authors' code does (a smaller gradient, so
+        gradient clipping at norm 5 rarely acts).
+    discriminator_input : `str`, optional (default = `"shared"`)
+        With ``"partial"`` transfer, ``"private_and_shared"`` lets the discriminator read
+        ``[private; shared]`` (the authors' DATNet-P) instead of the shared features alone.
     initializer : `InitializerApplicator`, optional (default = `InitializerApplicator()`)
     """
 
@@ -83,12 +97,25 @@ class Datnet(Model):
         embedding_dropout: float = 0.2,
         encoder_dropout: float = 0.5,
         label_encoding: str = "BIOUL",
+        shared_projection_dim: Optional[int] = None,
+        loss_reduction: str = "sum",
+        discriminator_input: str = "shared",
         initializer: InitializerApplicator = InitializerApplicator(),
         **kwargs,
     ) -> None:
         super().__init__(vocab, **kwargs)
         if transfer not in TRANSFER_MODES:
             raise ConfigurationError(f"transfer must be one of {TRANSFER_MODES}, got {transfer!r}")
+        if loss_reduction not in LOSS_REDUCTIONS:
+            raise ConfigurationError(f"loss_reduction must be one of {LOSS_REDUCTIONS}, got {loss_reduction!r}")
+        if discriminator_input not in DISCRIMINATOR_INPUTS:
+            raise ConfigurationError(
+                f"discriminator_input must be one of {DISCRIMINATOR_INPUTS}, got {discriminator_input!r}"
+            )
+        if discriminator_input == "private_and_shared" and transfer != "partial":
+            raise ConfigurationError('discriminator_input "private_and_shared" needs transfer "partial"')
+        self.loss_reduction = loss_reduction
+        self.discriminator_input = discriminator_input
         self.transfer = transfer
         self.resources = ("target",) if transfer == "none" else ("source", "target")
         if transfer == "none" and discriminator is not None:
@@ -112,6 +139,13 @@ class Datnet(Model):
             )
         self._embedding_dropout = torch.nn.Dropout(embedding_dropout)
         self._encoder_dropout = torch.nn.Dropout(encoder_dropout)
+        shared_dim = shared_encoder.get_output_dim()
+        self._shared_projection: Optional[torch.nn.Module] = None
+        if shared_projection_dim is not None:
+            self._shared_projection = torch.nn.Sequential(
+                torch.nn.Linear(shared_dim, shared_projection_dim), torch.nn.Tanh()
+            )
+            shared_dim = shared_projection_dim
 
         self.label_encoding = label_encoding
         self._tag_projections = torch.nn.ModuleDict()
@@ -120,7 +154,7 @@ class Datnet(Model):
         for resource in self.resources:
             namespace = f"{resource}_labels"
             labels = vocab.get_index_to_token_vocabulary(namespace)
-            feature_dim = shared_encoder.get_output_dim()
+            feature_dim = shared_dim
             if transfer == "partial":
                 feature_dim += self._private_encoders[resource].get_output_dim()
             self._tag_projections[resource] = torch.nn.Linear(feature_dim, len(labels))
@@ -136,7 +170,10 @@ class Datnet(Model):
 
         self.discriminator: Optional[GradDiscriminator] = None
         if discriminator is not None:
-            self.discriminator = discriminator.construct(input_dim=shared_encoder.get_output_dim())
+            input_dim = shared_dim
+            if discriminator_input == "private_and_shared":
+                input_dim += self._private_encoders["source"].get_output_dim()
+            self.discriminator = discriminator.construct(input_dim=input_dim)
             self._discriminator_accuracy = BooleanAccuracy()
         initializer(self)
 
@@ -154,10 +191,19 @@ class Datnet(Model):
         embedded = self._embedding_dropout(torch.cat([words, characters], dim=-1))
 
         shared = self._shared_encoder(embedded, mask)
-        features = shared
-        if self.transfer == "partial":
-            features = torch.cat([self._private_encoders[resource](embedded, mask), shared], -1)
-        logits = self._tag_projections[resource](self._encoder_dropout(features))
+        if self._shared_projection is None:
+            features = shared
+            if self.transfer == "partial":
+                features = torch.cat([self._private_encoders[resource](embedded, mask), shared], -1)
+            logits = self._tag_projections[resource](self._encoder_dropout(features))
+        else:
+            # The authors' layout: dropout, then Dense + tanh, read by taggers and discriminator.
+            shared = self._shared_projection(self._encoder_dropout(shared))
+            features = shared
+            if self.transfer == "partial":
+                private = self._encoder_dropout(self._private_encoders[resource](embedded, mask))
+                features = torch.cat([private, shared], -1)
+            logits = self._tag_projections[resource](features)
 
         # Every entry has one item per sentence, so that AllenNLP can split the batch's output.
         output: Dict[str, Any] = {
@@ -176,9 +222,13 @@ class Datnet(Model):
             loss = -self._crfs[resource](logits, tags, mask)
             if self.discriminator is not None:
                 is_source = mask.new_full((mask.size(0),), resource == "source")
-                discriminated = self.discriminator(shared, mask, is_source)
+                discriminated = self.discriminator(
+                    features if self.discriminator_input == "private_and_shared" else shared, mask, is_source
+                )
                 loss = loss + discriminated["loss"]
                 self._discriminator_accuracy(discriminated["probability"] > 0.5, is_source)
+            if self.loss_reduction == "mean":
+                loss = loss / mask.size(0)
             output["loss"] = loss
             if decode:
                 predicted = torch.zeros_like(logits)

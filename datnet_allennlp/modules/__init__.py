@@ -1,2 +1,3 @@
 from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
 from datnet_allennlp.modules.gradient_reversal import reverse_gradient
+from datnet_allennlp.modules.trainable_unknown_embedding import EmbeddingWithTrainableUnknown

@@ -24,11 +24,13 @@ def _first_path(data_path) -> str:
 
 def pooled_shared_features(model, instances: List[Instance], batch_size: int = 64) -> numpy.ndarray:
     """
-    The shared encoder's output (what the discriminator reads), averaged over each sentence's
+    The shared features (what the discriminator reads: the shared encoder's output, or its
+    projection where the model has `shared_projection_dim`), averaged over each sentence's
     tokens: one vector per instance. Instances of one call must be of one resource.
     """
     captured = []
-    hook = model._shared_encoder.register_forward_hook(lambda module, inputs, output: captured.append(output))
+    shared = model._shared_projection if model._shared_projection is not None else model._shared_encoder
+    hook = shared.register_forward_hook(lambda module, inputs, output: captured.append(output))
     pooled = []
     model.eval()
     try:

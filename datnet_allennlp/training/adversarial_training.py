@@ -7,6 +7,8 @@ from allennlp.training.callbacks import TrainerCallback
 if TYPE_CHECKING:
     from allennlp.training import GradientDescentTrainer
 
+CHARACTER_NORMS = ("sentence", "sentence_and_dimension")
+
 
 @TrainerCallback.register("adversarial_training")
 class AdversarialTrainingCallback(TrainerCallback):
@@ -45,6 +47,12 @@ class AdversarialTrainingCallback(TrainerCallback):
     character_epsilon : `float`, optional (default = `5.0`)
         The norm of the perturbation of the character embedding, shared by both resources
         (epsilon_c).
+    character_norm : `str`, optional (default = `"sentence"`)
+        How the character gradient (batch, words, characters, dimensions) is normalised:
+        ``"sentence"``, over each sentence's whole tensor (the perturbation has norm epsilon per
+        sentence), or ``"sentence_and_dimension"``, separately for each sentence and character
+        dimension, as the authors' code does (norm epsilon per sentence and dimension, so
+        epsilon * sqrt(D) per sentence).
     """
 
     def __init__(
@@ -53,8 +61,12 @@ class AdversarialTrainingCallback(TrainerCallback):
         source_word_epsilon: float = 5.0,
         target_word_epsilon: float = 5.0,
         character_epsilon: float = 5.0,
+        character_norm: str = "sentence",
     ) -> None:
         super().__init__(serialization_dir)
+        if character_norm not in CHARACTER_NORMS:
+            raise ConfigurationError(f"character_norm must be one of {CHARACTER_NORMS}, got {character_norm!r}")
+        self.character_norm = character_norm
         self.epsilons = {
             "source_word": source_word_epsilon,
             "target_word": target_word_epsilon,
@@ -138,7 +150,11 @@ class AdversarialTrainingCallback(TrainerCallback):
             return True  # nothing to perturb: every epsilon is 0 or every gradient was blocked
 
         self._perturbations = {
-            name: normalized_perturbation(gradient, self.epsilons[name])
+            name: normalized_perturbation(
+                gradient,
+                self.epsilons[name],
+                per_dimension=name == "character" and self.character_norm == "sentence_and_dimension",
+            )
             for name, gradient in self._gradients.items()
         }
         self._gradients = {}
@@ -198,11 +214,13 @@ class AdversarialTrainingCallback(TrainerCallback):
         self._hooks = []
 
 
-def normalized_perturbation(gradient: torch.Tensor, epsilon: float) -> torch.Tensor:
+def normalized_perturbation(gradient: torch.Tensor, epsilon: float, per_dimension: bool = False) -> torch.Tensor:
     """
     eta = epsilon * g / ||g||_2 with the norm taken per sentence (over every dimension but the
-    first), detached from the graph. A sentence with a zero gradient gets a zero perturbation.
+    first); with `per_dimension`, per sentence and last (embedding) dimension.
     """
-    gradient = gradient.detach()
-    norms = gradient.flatten(1).norm(dim=1).view(-1, *([1] * (gradient.dim() - 1)))
+    if per_dimension:
+        norms = torch.linalg.vector_norm(gradient, dim=tuple(range(1, gradient.dim() - 1)), keepdim=True)
+    else:
+        norms = gradient.flatten(1).norm(dim=1).view(-1, *([1] * (gradient.dim() - 1)))
     return epsilon * gradient / norms.clamp_min(1e-12)

@@ -1,0 +1,191 @@
+"""The DATNET_OPTIONS that follow the authors' code where the paper is silent (issue: closing the
+gap to the paper): each one is off by default and does what its name says when on."""
+
+import json
+import os
+
+import pytest
+import torch
+from allennlp.common import Params
+from allennlp.data import Batch, DatasetReader, Vocabulary
+from allennlp.models import Model
+
+from datnet_allennlp.data import ResourceBatchSampler
+from datnet_allennlp.training.adversarial_training import normalized_perturbation
+from tests.conftest import FIXTURES, REPOSITORY
+from tests.test_datnet_model import DatnetTestCase
+from tests.test_transfer_data import instances_of
+
+FIXTURE_DATA = os.path.join(FIXTURES, "data")
+AUTHORS = {
+    "unknown_words": "trainable_unk",
+    "char_encoder": "authors",
+    "lr_schedule": "constant",
+    "shared_projection": 400,
+    "loss_reduction": "mean",
+    "at_character_norm": "sentence_and_dimension",
+    "target_tail": 0.2,
+    "wnut16_train": "train",
+}
+
+
+def evaluated(config, options, monkeypatch):
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    monkeypatch.setenv("DATNET_OPTIONS", json.dumps(options))
+    return Params.from_file(os.path.join(REPOSITORY, "training_configs", config + ".jsonnet")).as_dict(quiet=True)
+
+
+def test_default_options_are_the_paper_text(monkeypatch):
+    default = evaluated("datnet_f_wnut16", {}, monkeypatch)
+    assert default == evaluated("datnet_f_wnut16", {"unknown_words": "per_word", "lr_schedule": "inverse_time"}, monkeypatch)
+    assert default["trainer"]["learning_rate_scheduler"]["type"] == "inverse_time_decay"
+    assert default["model"]["character_encoder"]["encoder"]["type"] == "cnn"
+    assert "shared_projection_dim" not in default["model"] and "loss_reduction" not in default["model"]
+
+
+def test_each_option_changes_its_part_of_the_config(monkeypatch):
+    config = evaluated("datnet_f_wnut16", AUTHORS, monkeypatch)
+    model, trainer = config["model"], config["trainer"]
+    assert "learning_rate_scheduler" not in trainer
+    assert trainer["callbacks"][0]["character_norm"] == "sentence_and_dimension"
+    assert model["shared_projection_dim"] == 400 and model["loss_reduction"] == "mean"
+    assert model["character_encoder"]["encoder"]["type"] == "cnn-highway"
+    assert model["character_encoder"]["encoder"]["filters"] == [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]]
+    assert model["shared_encoder"]["input_size"] == 50 + 150
+    assert model["word_embedders"]["target"]["type"] == "embedding_with_trainable_unknown"
+    assert config["vocabulary"]["only_include_pretrained_words"] is True
+    assert config["vocabulary"]["min_count"] == {"token_characters": 5}
+    assert config["data_loader"]["batch_sampler"]["target_tail_fraction"] == 0.2
+    # WNUT-2016 with the other corpora's protocol: train only, dev selects the epoch.
+    assert config["train_data_path"]["target"].endswith("wnut2016/train.txt")
+    assert config["validation_data_path"].endswith("wnut2016/dev.txt")
+    partial = evaluated("datnet_p_wnut17", {"p_discriminator_input": "private_and_shared", "p_source_fraction": 1.0},
+                        monkeypatch)
+    assert partial["model"]["discriminator_input"] == "private_and_shared"
+    assert partial["data_loader"]["batch_sampler"]["source_fraction"] == 1.0
+
+
+def test_unknown_options_are_refused(monkeypatch):
+    with pytest.raises(Exception, match=r"DATNET_OPTIONS: unknown options \[\"wordvecs\"\]"):
+        evaluated("datnet_f_wnut16", {"wordvecs": "x"}, monkeypatch)
+    with pytest.raises(Exception, match="lr_schedule must be"):
+        evaluated("datnet_f_wnut16", {"lr_schedule": "cosine"}, monkeypatch)
+
+
+def test_low_resource_sampling_draws_from_train_only(monkeypatch):
+    # The fixture WNUT-2016 has 2 training sentences and more in dev: 3 can only come from train + dev.
+    monkeypatch.setenv("DATNET_TARGET_SENTENCES", "3")
+    merged = evaluated("datnet_base_wnut16", {}, monkeypatch)
+    reader = DatasetReader.from_params(Params(merged["dataset_reader"]))
+    assert len(list(reader.read(merged["train_data_path"]))) == 3
+    train_only = evaluated("datnet_base_wnut16", {"wnut16_train": "train"}, monkeypatch)
+    reader = DatasetReader.from_params(Params(train_only["dataset_reader"]))
+    with pytest.raises(Exception, match=r"wnut2016/train.txt: max_sentences is 3, but the file has only 2"):
+        list(reader.read(train_only["train_data_path"]))
+
+
+class TestTrainableUnknownWord(DatnetTestCase):
+    CONFIG = "datnet_f_wnut17"
+
+    def setup_method(self):
+        self._options = os.environ.get("DATNET_OPTIONS")
+        os.environ["DATNET_OPTIONS"] = json.dumps(AUTHORS)
+        super().setup_method()
+
+    def teardown_method(self):
+        if self._options is None:
+            del os.environ["DATNET_OPTIONS"]
+        else:
+            os.environ["DATNET_OPTIONS"] = self._options
+        super().teardown_method()
+
+    def test_words_without_vectors_share_one_trained_unknown_vector(self):
+        unknown = self.vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
+        # "lakers" is a training word without a GloVe vector: it is not in the vocabulary.
+        assert self.vocab.get_token_index("lakers", "target_tokens") == unknown
+        assert self.vocab.get_token_index("unseenword", "target_tokens") != unknown  # a vector, no training
+        embedder = self.model._word_embedders["target"]
+        fixed_before = embedder.weight.detach().clone()
+        unknown_before = embedder.unknown_vector.detach().clone()
+        optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1)
+        self.model.train()
+        optimizer.zero_grad()
+        self.model(**self.dataset.as_tensor_dict())["loss"].backward()
+        optimizer.step()
+        assert embedder.unknown_vector.grad is not None and embedder.unknown_vector.grad.abs().sum() > 0
+        assert not torch.equal(embedder.unknown_vector.detach(), unknown_before)
+        assert torch.equal(embedder.weight.detach(), fixed_before)  # the pretrained rows stay fixed
+        # A test word without a vector ("people") gets the trained vector.
+        ids = torch.tensor([[self.vocab.get_token_index("people", "target_tokens"),
+                             self.vocab.get_token_index("london", "target_tokens")]])
+        embedded = embedder(ids)
+        assert ids[0, 0] == unknown
+        assert torch.equal(embedded[0, 0], embedder.unknown_vector.detach())
+        assert torch.equal(embedded[0, 1], embedder.weight[ids[0, 1]])
+
+    def test_rare_characters_map_to_the_unknown_character(self):
+        counts = {}
+        for instance in self.instances:
+            for token in instance["tokens"]:
+                for character in token.text:
+                    counts[character] = counts.get(character, 0) + 1
+        rare = [c for c, n in counts.items() if n < 5]
+        unknown = self.vocab.get_token_index("@@UNKNOWN@@", "token_characters")
+        assert rare and all(self.vocab.get_token_index(c, "token_characters") == unknown for c in rare)
+
+    def test_shared_projection_feeds_taggers_and_discriminator(self):
+        assert self.model._shared_projection[0].out_features == 400
+        assert self.model.discriminator._output.in_features == 400
+        assert self.model._tag_projections["target"].in_features == 400
+
+    def test_mean_loss_is_the_summed_loss_over_the_batch_size(self):
+        self.model.eval()  # no dropout: the two passes see the same network
+        mean = self.model(**self.dataset.as_tensor_dict())["loss"]
+        self.model.loss_reduction = "sum"
+        total = self.model(**self.dataset.as_tensor_dict())["loss"]
+        assert torch.allclose(mean * len(self.dataset.instances), total)
+
+    def test_can_train_save_and_load(self):
+        source_only = {name for name, _ in self.model.named_parameters() if ".source." in name}
+        # With trainable_unk the fixed tables never get a gradient, by design.
+        fixed = {name for name, _ in self.model.named_parameters() if name.endswith("_word_embedders.target.weight")}
+        self.ensure_model_can_train_save_and_load(
+            self.param_file, overrides=json.dumps({"trainer.num_epochs": 1}), gradients_to_ignore=source_only | fixed
+        )
+
+
+def test_private_and_shared_discriminator_input(monkeypatch):
+    config = evaluated("datnet_p_wnut17", {"p_discriminator_input": "private_and_shared"}, monkeypatch)
+    reader = DatasetReader.from_params(Params(config["dataset_reader"]))
+    instances = list(reader.read(config["train_data_path"]))
+    vocab = Vocabulary.from_params(Params(config["vocabulary"]), instances=instances)
+    model = Model.from_params(vocab=vocab, params=Params(config["model"]))
+    assert model.discriminator._output.in_features == 200 + 200  # [private (2 x 100); shared (2 x 100)]
+    batch = Batch([i for i in instances if i["metadata"]["resource"] == "source"])
+    batch.index_instances(vocab)
+    assert model(**batch.as_tensor_dict())["loss"] > 0
+
+
+def test_character_perturbation_per_sentence_and_dimension():
+    gradient = torch.randn(3, 4, 6, 5)  # sentences, words, characters, dimensions
+    eta = normalized_perturbation(gradient, 2.0, per_dimension=True)
+    per_dimension = eta.pow(2).sum(dim=(1, 2)).sqrt()
+    assert torch.allclose(per_dimension, torch.full((3, 5), 2.0))
+    assert torch.allclose(eta.flatten(1).norm(dim=1), torch.full((3,), 2.0 * 5 ** 0.5))
+    per_sentence = normalized_perturbation(gradient, 2.0)
+    assert torch.allclose(per_sentence.flatten(1).norm(dim=1), torch.full((3,), 2.0))
+
+
+def test_each_epoch_ends_with_the_target_only_tail():
+    instances = instances_of(num_source=100, num_target=100)
+    sampler = ResourceBatchSampler(batch_size=10, source_fraction=0.3, target_tail_fraction=0.2)
+    for _ in range(3):
+        batches = list(sampler.get_batch_indices(instances))
+        resources = [instances[batch[0]]["metadata"]["resource"] for batch in batches]
+        assert resources[-2:] == ["target", "target"]  # 10 target batches: 8 mixed, 2 at the end
+        assert sorted(i for batch in batches for i in batch if i >= 100) == list(range(100, 200))
+        assert resources.count("source") == 3 and len(batches) == sampler.get_num_batches(instances)
+    # Without the tail, target batches are mixed all through: some epoch ends with a source batch.
+    plain = ResourceBatchSampler(batch_size=10, source_fraction=0.3)
+    assert any(instances[list(plain.get_batch_indices(instances))[-1][0]]["metadata"]["resource"] == "source"
+               for _ in range(30))
