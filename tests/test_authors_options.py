@@ -189,3 +189,65 @@ def test_each_epoch_ends_with_the_target_only_tail():
     plain = ResourceBatchSampler(batch_size=10, source_fraction=0.3)
     assert any(instances[list(plain.get_batch_indices(instances))[-1][0]]["metadata"]["resource"] == "source"
                for _ in range(30))
+
+
+def test_each_resource_optimizer_steps_only_on_its_own_batches(monkeypatch, tmp_path):
+    from allennlp.common import Lazy
+    from allennlp.training.optimizers import Optimizer
+
+    from datnet_allennlp.training.per_resource_optimizer import PerResourceOptimizer
+
+    config = evaluated("datnet_f_wnut17", {"optimizer_per_resource": True}, monkeypatch)
+    assert config["trainer"]["optimizer"] == {"type": "per_resource", "optimizer": {"type": "adam", "lr": 0.001}}
+    reader = DatasetReader.from_params(Params(config["dataset_reader"]))
+    instances = list(reader.read(config["train_data_path"]))
+    vocab = Vocabulary.from_params(Params(config["vocabulary"]), instances=instances)
+    model = Model.from_params(vocab=vocab, params=Params(config["model"]))
+    parameters = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+    optimizer = PerResourceOptimizer(parameters, Lazy(Optimizer, Params({"type": "adam", "lr": 0.001})))
+    shared = model._shared_encoder._module.weight_ih_l0
+
+    def step(resource):
+        batch = Batch([i for i in instances if i["metadata"]["resource"] == resource])
+        batch.index_instances(vocab)
+        optimizer.zero_grad()
+        model(**batch.as_tensor_dict())["loss"].backward()
+        optimizer.step()
+
+    def steps(resource):
+        state = optimizer.optimizers[resource].state.get(shared, {})
+        return int(state["step"]) if "step" in state else 0
+
+    step("source")
+    step("source")
+    step("target")
+    assert (steps("source"), steps("target")) == (2, 1)
+    source_moment = optimizer.optimizers["source"].state[shared]["exp_avg"].clone()
+    step("target")
+    assert torch.equal(optimizer.optimizers["source"].state[shared]["exp_avg"], source_moment)
+    assert (steps("source"), steps("target")) == (2, 2)
+    # A scheduler's learning rate reaches both; a checkpoint round trip keeps both states.
+    optimizer.param_groups[0]["lr"] = 0.5
+    assert optimizer.optimizers["source"].param_groups[0]["lr"] == optimizer.optimizers["target"].param_groups[0]["lr"] == 0.5
+    restored = PerResourceOptimizer(parameters, Lazy(Optimizer, Params({"type": "adam", "lr": 0.001})))
+    restored.load_state_dict(optimizer.state_dict())
+    assert int(restored.optimizers["source"].state[shared]["step"]) == 2
+    restored.param_groups[0]["lr"] = 0.25
+    assert restored.optimizers["target"].param_groups[0]["lr"] == 0.25
+    # Gradients of both resources in one step are refused.
+    for resource in ("source", "target"):
+        batch = Batch([i for i in instances if i["metadata"]["resource"] == resource])
+        batch.index_instances(vocab)
+        model(**batch.as_tensor_dict())["loss"].backward()
+    with pytest.raises(RuntimeError, match="exactly one resource"):
+        optimizer.step()
+
+
+def test_per_resource_optimizer_trains_from_a_config(monkeypatch, tmp_path):
+    from allennlp.commands.train import train_model_from_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    monkeypatch.setenv("DATNET_OPTIONS", json.dumps({"optimizer_per_resource": True}))
+    config = os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet")
+    train_model_from_file(config, str(tmp_path / "run"), overrides=json.dumps({"trainer.num_epochs": 2}))
+    assert os.path.isfile(tmp_path / "run" / "model.tar.gz")

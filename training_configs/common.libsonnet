@@ -42,6 +42,8 @@ local default_options = {
   target_tail: 0.0,
   // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
   wnut16_train: 'train+dev',
+  // One Adam state per resource, stepped by that resource's batches (the authors' code).
+  optimizer_per_resource: false,
   // DATNet-P: the discriminator reads 'shared' or 'private_and_shared' (the authors' code) and
   // each epoch uses `p_source_fraction` of the source batches (the authors': 1.0).
   p_discriminator_input: 'shared',
@@ -322,6 +324,10 @@ local authors_chars = options.char_encoder == 'authors';
     },
     trainer: $.trainer {
       [if adversarial then 'callbacks']: [$.adversarial_training],
+      [if options.optimizer_per_resource && transfer != 'none' then 'optimizer']: {
+        type: 'per_resource',
+        optimizer: $.trainer.optimizer,
+      },
     } + if options.lr_schedule == 'constant' then { learning_rate_scheduler:: super.learning_rate_scheduler }
         else if options.lr_schedule == 'inverse_time' then {}
         else error 'DATNET_OPTIONS: lr_schedule must be "inverse_time" or "constant"',
