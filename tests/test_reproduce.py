@@ -294,3 +294,11 @@ def test_summary_is_mean_and_sample_std_over_finished_seeds():
     ] + [{"experiment": "e", "target": "t", "model": "m", "status": "failed", "f1": None, "paper": None}]
     (cell,) = summarise(rows).values()
     assert (cell["n"], cell["mean"], cell["std"], cell["best"], cell["failed"]) == (3, 2.0, 1.0, 3.0, 1)
+
+
+@pytest.mark.parametrize("grid", sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "grids", "*.jsonnet"))),
+                         ids=os.path.basename)
+def test_committed_grid_files_plan(grid, fixture_data_dir):
+    runs = plan(load_grid_file(grid), [1])
+    assert runs and all(os.path.isfile(run.cell.config) for run in runs)
+    assert len({run.name for run in runs}) == len(runs)

@@ -1,0 +1,47 @@
+// Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
+// all together, on the base model and on F-Transfer (GRAD) without AT, on WNUT-2016 trained on
+// train only so that the dev set selects the epoch and decides: compare the report's dev F1
+// column, never its test F1. Run with e.g.
+//   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
+//       --only setting=paper,unknown_words --output-dir reproduce
+local options = {
+  paper: {},
+  unknown_words: { unknown_words: 'trainable_unk' },
+  char_encoder: { char_encoder: 'authors' },
+  lr_schedule: { lr_schedule: 'constant' },
+  shared_projection: { shared_projection: 400 },
+  loss_reduction: { loss_reduction: 'mean' },
+  optimizer_per_resource: { optimizer_per_resource: true },
+  target_tail: { target_tail: 0.2 },
+  all: {
+    unknown_words: 'trainable_unk',
+    char_encoder: 'authors',
+    lr_schedule: 'constant',
+    shared_projection: 400,
+    loss_reduction: 'mean',
+    optimizer_per_resource: true,
+    target_tail: 0.2,
+  },
+};
+local models = {
+  Base: 'datnet_base_wnut16',
+  'F-Transfer (GRAD)': 'ablation_f_transfer_grad_wnut16',
+};
+// Options that only act with a source corpus are not run on the base model.
+local transfer_only = ['shared_projection', 'optimizer_per_resource', 'target_tail'];
+{
+  name: 'authors-options-wnut16',
+  runs: [
+    {
+      model: model,
+      target: 'wnut16',
+      setting: option,
+      config: '../' + models[model] + '.jsonnet',
+      test_file: '$DATNET_DATA_DIR/wnut2016/test.txt',
+      env: { DATNET_OPTIONS: std.manifestJsonMinified(options[option] { wnut16_train: 'train' }) },
+    }
+    for option in std.objectFields(options)
+    for model in std.objectFields(models)
+    if !(model == 'Base' && std.member(transfer_only, option))
+  ],
+}
