@@ -251,3 +251,27 @@ def test_per_resource_optimizer_trains_from_a_config(monkeypatch, tmp_path):
     config = os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet")
     train_model_from_file(config, str(tmp_path / "run"), overrides=json.dumps({"trainer.num_epochs": 2}))
     assert os.path.isfile(tmp_path / "run" / "model.tar.gz")
+
+
+def test_shared_labels_use_one_label_set_and_one_crf(monkeypatch, tmp_path):
+    from allennlp.commands.train import train_model_from_file
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors import Predictor
+
+    config = evaluated("datnet_f_wnut17", {"share_labels": True}, monkeypatch)
+    labels = config["vocabulary"]["tokens_to_add"]["labels"]
+    assert labels[0] == "O" and len(labels) == len(set(labels)) == 1 + 4 * 4 + 4 * 6
+    assert config["dataset_reader"]["source"]["label_namespace"] == "labels"
+    train_model_from_file(os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet"),
+                          str(tmp_path / "run"), overrides=json.dumps({"trainer.num_epochs": 1}))
+    archive = load_archive(str(tmp_path / "run" / "model.tar.gz"))
+    model = archive.model
+    assert model._crfs["source"] is model._crfs["target"]
+    # One CRF: its transitions, start and end transitions, once.
+    assert [name for name, p in model.named_parameters() if name.startswith("_crfs.") and p.requires_grad] == [
+        "_crfs.source.transitions", "_crfs.source.start_transitions", "_crfs.source.end_transitions"]
+    assert model._tag_projections["source"] is not model._tag_projections["target"]
+    predictor = Predictor.from_archive(archive)
+    for resource in ("source", "target"):
+        tagged = predictor.predict_json({"tokens": ["Obama", "in", "London"], "resource": resource})
+        assert len(tagged["tags"]) == 3 and all(tag == "O" or tag[:2] in ("B-", "I-") for tag in tagged["tags"])

@@ -42,6 +42,8 @@ local default_options = {
   target_tail: 0.0,
   // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
   wnut16_train: 'train+dev',
+  // One label set and one CRF transition matrix for both resources (the authors' code).
+  share_labels: false,
   // One Adam state per resource, stepped by that resource's batches (the authors' code).
   optimizer_per_resource: false,
   // DATNet-P: the discriminator reads 'shared' or 'private_and_shared' (the authors' code) and
@@ -204,8 +206,9 @@ local authors_chars = options.char_encoder == 'authors';
     token_characters: { type: 'characters', min_padding_length: if authors_chars then 5 else 3 },
   },
 
-  resource_reader(corpus, resource, sample=false):: $.reader(corpus, resource) {
+  resource_reader(corpus, resource, sample=false, shared_labels=false):: $.reader(corpus, resource) {
     token_indexers: $.resource_indexers(resource),
+    [if shared_labels then 'label_namespace']: 'labels',
   } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
        else {}),
@@ -226,9 +229,14 @@ local authors_chars = options.char_encoder == 'authors';
     bidirectional: true,
   },
 
-  resource_vocabulary(corpora):: {
+  // With shared labels (option share_labels), one namespace holds the union of the tag sets.
+  resource_vocabulary(corpora, shared_labels=false):: {
     type: 'from_instances',
-    tokens_to_add: { [resource + '_labels']: $.labels(corpora[resource]) for resource in std.objectFields(corpora) },
+    tokens_to_add: if shared_labels then {
+      labels: std.foldl(function(union, resource) union + [
+        label for label in $.labels(corpora[resource]) if !std.member(union, label)
+      ], std.objectFields(corpora), []),
+    } else { [resource + '_labels']: $.labels(corpora[resource]) for resource in std.objectFields(corpora) },
     pretrained_files: {
       [resource + '_tokens']: $.glove_file
       for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
@@ -260,8 +268,8 @@ local authors_chars = options.char_encoder == 'authors';
     $.resource_reader(target, 'target', sample)
   else {
     type: 'datnet_transfer',
-    source: $.resource_reader(source, 'source'),
-    target: $.resource_reader(target, 'target', sample),
+    source: $.resource_reader(source, 'source', false, options.share_labels),
+    target: $.resource_reader(target, 'target', sample, options.share_labels),
   },
   target_validation(corpus):: if merged_dev(corpus) then {} else {
     validation_data_path: $.path(corpus, 'dev'),
@@ -288,7 +296,7 @@ local authors_chars = options.char_encoder == 'authors';
       source: $.path(source, 'train'),
       target: $.target_train_path(target),
     },
-    vocabulary: $.resource_vocabulary(corpora),
+    vocabulary: $.resource_vocabulary(corpora, options.share_labels && transfer != 'none'),
     datasets_for_vocab_creation: ['train'],
     model: {
       type: 'datnet',
@@ -305,6 +313,7 @@ local authors_chars = options.char_encoder == 'authors';
       },
       [if options.shared_projection != null then 'shared_projection_dim']: options.shared_projection,
       [if options.loss_reduction != 'sum' then 'loss_reduction']: options.loss_reduction,
+      [if options.share_labels && transfer != 'none' then 'share_labels']: true,
       [if transfer == 'partial' && options.p_discriminator_input != 'shared' then 'discriminator_input']:
         options.p_discriminator_input,
       [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha },

@@ -42,7 +42,8 @@ class Datnet(Model):
     ``resource_batches`` batch sampler guarantees.
 
     Words are read from the ``"tokens"`` indexer and characters from the ``"token_characters"``
-    indexer of the `tokens` text field; the tags of resource R are in namespace ``"R_labels"``.
+    indexer of the `tokens` text field; the tags of resource R are in namespace ``"R_labels"``
+    (with `share_labels`, both resources' tags are in ``"labels"``).
 
     Registered as a `Model` with name "datnet"; its default predictor is ``datnet_tagger``.
 
@@ -77,6 +78,10 @@ class Datnet(Model):
         ``"sum"``: the CRF and discriminator losses are summed over the batch (paper Eq. 2);
         ``"mean"``: averaged over the batch, as the authors' code does (a smaller gradient, so
         gradient clipping at norm 5 rarely acts).
+    share_labels : `bool`, optional (default = `False`)
+        One label set (namespace ``"labels"``, the union of both resources' tags) and one CRF
+        transition matrix for both resources, as the authors' code does by default; each resource
+        keeps its own tag projection. By default each resource has its own labels and CRF.
     discriminator_input : `str`, optional (default = `"shared"`)
         With ``"partial"`` transfer, ``"private_and_shared"`` lets the discriminator read
         ``[private; shared]`` (the authors' DATNet-P) instead of the shared features alone.
@@ -99,6 +104,7 @@ class Datnet(Model):
         label_encoding: str = "BIOUL",
         shared_projection_dim: Optional[int] = None,
         loss_reduction: str = "sum",
+        share_labels: bool = False,
         discriminator_input: str = "shared",
         initializer: InitializerApplicator = InitializerApplicator(),
         **kwargs,
@@ -151,16 +157,23 @@ class Datnet(Model):
         self._tag_projections = torch.nn.ModuleDict()
         self._crfs = torch.nn.ModuleDict()
         self._span_metrics: Dict[str, SpanBasedF1Measure] = {}
+        self.label_namespaces = {
+            resource: "labels" if share_labels else f"{resource}_labels" for resource in self.resources
+        }
+        shared_crf: Optional[ConditionalRandomField] = None
         for resource in self.resources:
-            namespace = f"{resource}_labels"
+            namespace = self.label_namespaces[resource]
             labels = vocab.get_index_to_token_vocabulary(namespace)
             feature_dim = shared_dim
             if transfer == "partial":
                 feature_dim += self._private_encoders[resource].get_output_dim()
             self._tag_projections[resource] = torch.nn.Linear(feature_dim, len(labels))
-            self._crfs[resource] = ConditionalRandomField(
-                len(labels), constraints=allowed_transitions(label_encoding, labels)
-            )
+            if shared_crf is None or not share_labels:
+                shared_crf = ConditionalRandomField(
+                    len(labels), constraints=allowed_transitions(label_encoding, labels)
+                )
+            # With share_labels both keys hold the same module: one transition matrix.
+            self._crfs[resource] = shared_crf
             self._span_metrics[resource] = SpanBasedF1Measure(
                 vocab, tag_namespace=namespace, label_encoding=label_encoding
             )
@@ -274,7 +287,7 @@ class Datnet(Model):
     def make_output_human_readable(
         self, output_dict: Dict[str, torch.Tensor]
     ) -> Dict[str, torch.Tensor]:
-        namespace = f"{output_dict['resource'][0]}_labels"
+        namespace = self.label_namespaces[output_dict["resource"][0]]
         output_dict["tags"] = [
             [self.vocab.get_token_from_index(tag, namespace=namespace) for tag in path]
             for path in output_dict["tags"]

@@ -14,9 +14,9 @@ class PerResourceOptimizer(Optimizer):
     (a source optimizer and a target optimizer, each with its own Adam moments): a step on a
     source batch updates the source optimizer's state only, a step on a target batch the
     target's. The resource of a step is read from which parameters got gradients: each batch
-    holds one resource, so only that resource's tagger (its projection and CRF, named
-    ``....source...`` or ``....target...``) has gradients. A step with gradients of both
-    resources (gradient accumulation over mixed batches) is an error.
+    holds one resource, so only that resource's tag projection (``_tag_projections.source.*`` or
+    ``_tag_projections.target.*`` in the `datnet` model) has gradients. A step with gradients of
+    both resources (gradient accumulation over mixed batches) is an error.
 
     Both inner optimizers share their parameter groups, so a learning-rate scheduler acts on both.
 
@@ -28,8 +28,9 @@ class PerResourceOptimizer(Optimizer):
         Filled in by AllenNLP.
     optimizer : `Lazy[Optimizer]`
         The inner optimizer, e.g. ``{"type": "adam", "lr": 0.001}``.
-    resource_parameters : `Dict[str, str]`, optional (default = `{"source": "\\\\.source\\\\.", "target": "\\\\.target\\\\."}`)
-        For each resource, a regular expression that the names of its own parameters match.
+    resource_parameters : `Dict[str, str]`, optional (default = the `datnet` tag projections)
+        For each resource, a regular expression matched against parameter names that picks
+        parameters only that resource's batches reach.
     """
 
     def __init__(
@@ -38,7 +39,10 @@ class PerResourceOptimizer(Optimizer):
         optimizer: Lazy[Optimizer],
         resource_parameters: Optional[Dict[str, str]] = None,
     ) -> None:
-        patterns = resource_parameters or {"source": r"\.source\.", "target": r"\.target\."}
+        patterns = resource_parameters or {
+            "source": r"^_tag_projections\.source\.",
+            "target": r"^_tag_projections\.target\.",
+        }
         self._resource_parameters = {
             resource: [parameter for name, parameter in model_parameters if re.search(pattern, name)]
             for resource, pattern in patterns.items()

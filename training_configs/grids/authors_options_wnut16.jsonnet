@@ -12,6 +12,7 @@ local options = {
   shared_projection: { shared_projection: 400 },
   loss_reduction: { loss_reduction: 'mean' },
   optimizer_per_resource: { optimizer_per_resource: true },
+  share_labels: { share_labels: true },
   target_tail: { target_tail: 0.2 },
   all: {
     unknown_words: 'trainable_unk',
@@ -20,6 +21,7 @@ local options = {
     shared_projection: 400,
     loss_reduction: 'mean',
     optimizer_per_resource: true,
+    share_labels: true,
     target_tail: 0.2,
   },
 };
@@ -28,7 +30,7 @@ local models = {
   'F-Transfer (GRAD)': 'ablation_f_transfer_grad_wnut16',
 };
 // Options that only act with a source corpus are not run on the base model.
-local transfer_only = ['shared_projection', 'optimizer_per_resource', 'target_tail'];
+local transfer_only = ['shared_projection', 'optimizer_per_resource', 'share_labels', 'target_tail'];
 {
   name: 'authors-options-wnut16',
   runs: [
