@@ -302,3 +302,20 @@ def test_committed_grid_files_plan(grid, fixture_data_dir):
     runs = plan(load_grid_file(grid), [1])
     assert runs and all(os.path.isfile(run.cell.config) for run in runs)
     assert len({run.name for run in runs}) == len(runs)
+
+
+def test_f1_by_size_plot_draws_our_means_and_the_papers_points(tmp_path):
+    from datnet_allennlp.reproduce.report import make_plots
+
+    rows = [
+        {"experiment": "table3-wnut16", "target": "wnut16", "model": model, "target_sentences": size,
+         "target_ratio": None, "setting": "", "seed": seed, "status": "finished",
+         "f1": base + size / 100 + seed, "paper": {"f1": base + size / 90},
+         "serialization_dir": str(tmp_path / "missing")}
+        for model, base in (("Base", 10.0), ("DATNet-F", 20.0))
+        for size in (10, 100, 1000)
+        for seed in (1, 2, 3)
+    ]
+    plots = make_plots(str(tmp_path), "table3-wnut16", rows, summarise(rows))
+    assert [os.path.basename(path) for path in plots] == ["table3-wnut16-f1.png", "table3-wnut16-curves.png"]
+    assert is_image_with_content(plots[0])

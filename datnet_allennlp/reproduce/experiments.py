@@ -66,9 +66,6 @@ class Cell:
     # Where a grid file defines the cell ("grid.json: runs[2]"), for error messages.
     origin: str = ""
 
-    def __hash__(self) -> int:
-        return hash((self.experiment, self.model, self.target, self.size_label, self.setting))
-
     @property
     def size_label(self) -> str:
         if self.target_sentences is not None:
@@ -465,7 +462,7 @@ def expand(path: str, env: Dict[str, str]) -> str:
 
 
 def _ext_vars(env: Dict[str, str]) -> Dict[str, str]:
-    return {**CONFIG_DEFAULTS, **{k: v for k, v in os.environ.items()}, **env}
+    return {**CONFIG_DEFAULTS, **os.environ, **env}
 
 
 def _check_target_size(cell: Cell, config: Dict[str, Any], where: str, counts: Dict) -> None:
