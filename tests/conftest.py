@@ -1,4 +1,5 @@
 import os
+from typing import Dict
 
 from allennlp.common.testing import ModelTestCase
 
@@ -13,16 +14,21 @@ import datnet_allennlp  # noqa: E402,F401
 
 
 class FixtureDataModelTestCase(ModelTestCase):
-    """A ModelTestCase whose configs read the fixture corpora (DATNET_DATA_DIR) during each test."""
+    """A ModelTestCase whose configs read the fixture corpora (DATNET_DATA_DIR) and any other
+    `SETTINGS` (environment variables the configs read) during each test."""
+
+    SETTINGS: Dict[str, str] = {}
 
     def setup_method(self):
         super().setup_method()
-        self._data_dir = os.environ.get("DATNET_DATA_DIR")
-        os.environ["DATNET_DATA_DIR"] = os.path.join(FIXTURES, "data")
+        settings = dict(self.SETTINGS, DATNET_DATA_DIR=os.path.join(FIXTURES, "data"))
+        self._saved_settings = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
 
     def teardown_method(self):
-        if self._data_dir is None:
-            del os.environ["DATNET_DATA_DIR"]
-        else:
-            os.environ["DATNET_DATA_DIR"] = self._data_dir
+        for name, value in self._saved_settings.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
         super().teardown_method()

@@ -86,18 +86,7 @@ def test_low_resource_sampling_draws_from_train_only(monkeypatch):
 
 class TestTrainableUnknownWord(DatnetTestCase):
     CONFIG = "datnet_f_wnut17"
-
-    def setup_method(self):
-        self._options = os.environ.get("DATNET_OPTIONS")
-        os.environ["DATNET_OPTIONS"] = json.dumps(AUTHORS)
-        super().setup_method()
-
-    def teardown_method(self):
-        if self._options is None:
-            del os.environ["DATNET_OPTIONS"]
-        else:
-            os.environ["DATNET_OPTIONS"] = self._options
-        super().teardown_method()
+    SETTINGS = {"DATNET_OPTIONS": json.dumps(AUTHORS)}
 
     def test_words_without_vectors_share_one_trained_unknown_vector(self):
         unknown = self.vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
