@@ -87,7 +87,6 @@ local authors_chars = options.char_encoder == 'authors';
     tokens: { type: 'single_id', lowercase_tokens: true },
     token_characters: { type: 'characters', min_padding_length: 3 },
   },
-  options:: options,
 
   reader(corpus, resource):: {
     type: 'datnet_conll',

@@ -160,7 +160,7 @@ class Datnet(Model):
         self.label_namespaces = {
             resource: "labels" if share_labels else f"{resource}_labels" for resource in self.resources
         }
-        shared_crf: Optional[ConditionalRandomField] = None
+        crf: Optional[ConditionalRandomField] = None
         for resource in self.resources:
             namespace = self.label_namespaces[resource]
             labels = vocab.get_index_to_token_vocabulary(namespace)
@@ -168,12 +168,12 @@ class Datnet(Model):
             if transfer == "partial":
                 feature_dim += self._private_encoders[resource].get_output_dim()
             self._tag_projections[resource] = torch.nn.Linear(feature_dim, len(labels))
-            if shared_crf is None or not share_labels:
-                shared_crf = ConditionalRandomField(
+            if crf is None or not share_labels:
+                crf = ConditionalRandomField(
                     len(labels), constraints=allowed_transitions(label_encoding, labels)
                 )
             # With share_labels both keys hold the same module: one transition matrix.
-            self._crfs[resource] = shared_crf
+            self._crfs[resource] = crf
             self._span_metrics[resource] = SpanBasedF1Measure(
                 vocab, tag_namespace=namespace, label_encoding=label_encoding
             )
