@@ -36,7 +36,7 @@ class Reproduce(Subcommand):
         subparser.add_argument("--seeds", default="3", help="a count (1..N) or a list such as 1,2,3")
         subparser.add_argument("--output-dir", default="reproduce", help="where the runs and the report go")
         subparser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                               help="runs at once")
+                               help="runs at once (the default is this machine's cores)")
         subparser.add_argument("--threads-per-job", type=int, default=1, help="PyTorch threads of each run")
         subparser.add_argument("--only", action="append", default=[],
                                help="keep runs whose KEY is one of the VALUEs: KEY=VALUE[,VALUE] with KEY "
@@ -47,8 +47,8 @@ class Reproduce(Subcommand):
         subparser.add_argument("--report", metavar="DIR", help="only rewrite DIR's results.csv, report.md and plots")
         subparser.add_argument("--tsne", metavar="ARCHIVE", help="plot a t-SNE of ARCHIVE's shared features (Fig. 3)")
         subparser.add_argument("--tsne-sentences", type=int, default=500, help="--tsne: sentences per resource")
-        subparser.add_argument("--tsne-source", help="--tsne: source CoNLL file (default: CoNLL-2003 dev)")
-        subparser.add_argument("--tsne-target", help="--tsne: target CoNLL file (default: the archive's target test file)")
+        subparser.add_argument("--tsne-source", help="--tsne: source CoNLL file (default: the archive's source training file)")
+        subparser.add_argument("--tsne-target", help="--tsne: target CoNLL file (default: the archive's target training file)")
         subparser.add_argument("--tsne-output", help="--tsne: the PNG to write (default: next to the archive)")
         subparser.set_defaults(func=main)
         return subparser
