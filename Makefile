@@ -1,6 +1,7 @@
 # make install            create .venv with the pinned environment and this package (editable)
 # make test               run the test suite
 # make train              train CONFIG and evaluate it on TEST_FILE (defaults: DATNet-F, WNUT-2016)
+# make results            rebuild the report of REPRODUCE_DIR (allennlp reproduce's --output-dir) into docs/
 # make lock               re-resolve requirements.in into requirements.lock
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -10,8 +11,9 @@ export DATNET_DATA_DIR ?= $(abspath ../shared/data)
 CONFIG ?= datnet_f_wnut
 TEST_FILE ?= $(DATNET_DATA_DIR)/wnut2016/test.txt
 RUN_DIR ?= runs/$(CONFIG)
+REPRODUCE_DIR ?= reproduce
 
-.PHONY: install test train lock
+.PHONY: install test train results lock
 
 install: $(VENV)/.installed
 
@@ -29,6 +31,11 @@ test: install
 train: install
 	$(BIN)/allennlp train training_configs/$(CONFIG).jsonnet -s $(RUN_DIR) --include-package datnet_allennlp $(TRAIN_FLAGS)
 	$(BIN)/allennlp evaluate $(RUN_DIR)/model.tar.gz $(TEST_FILE) --output-file $(RUN_DIR)/test_metrics.json --include-package datnet_allennlp
+
+results: install
+	$(BIN)/allennlp reproduce --report $(REPRODUCE_DIR)
+	cp $(REPRODUCE_DIR)/report.md docs/results.md
+	cp $(REPRODUCE_DIR)/results.csv $(REPRODUCE_DIR)/*.png docs/
 
 lock:
 	PYTHON=$(PYTHON) scripts/lock.sh

@@ -203,6 +203,7 @@ def test_report_renders_with_plots(tiny_grid):
     output, _ = tiny_grid
     report = (output / "report.md").read_text()
     assert "## tiny" in report
+    assert "allennlp reproduce " + os.path.join(GRIDS, "tiny.jsonnet") + " --seeds 2 --jobs 2 --output-dir" in report
     assert "| wnut17 | all | Base | 2 |" in report and "| wnut17 | all | F-Transfer | 2 |" in report
     assert "![tiny-curves.png](tiny-curves.png)" in report
     assert is_image_with_content(output / "tiny-curves.png")

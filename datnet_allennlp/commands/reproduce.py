@@ -7,6 +7,7 @@ and `--tsne ARCHIVE` (the paper's figure 3).
 import argparse
 import logging
 import os
+import shlex
 import signal
 import sys
 import time
@@ -82,7 +83,7 @@ def main(args: argparse.Namespace) -> None:
 
 def reproduce(args: argparse.Namespace) -> None:
     from datnet_allennlp.reproduce.experiments import GridError, cells_for, describe, filter_cells, parse_seeds, plan
-    from datnet_allennlp.reproduce.report import write_report
+    from datnet_allennlp.reproduce.report import record_command, write_report
     from datnet_allennlp.reproduce.runner import FAILED, FINISHED, read_status, run_dir
 
     if args.jobs < 1 or args.threads_per_job < 1:
@@ -106,10 +107,11 @@ def reproduce(args: argparse.Namespace) -> None:
         f"{len(to_run)} to run, {args.jobs} at a time with {args.threads_per_job} thread(s) each"
     )
     os.makedirs(output_dir, exist_ok=True)
-    command = "allennlp reproduce " + " ".join(sys.argv[2:])
+    command = "allennlp reproduce " + " ".join(shlex.quote(argument) for argument in sys.argv[2:])
+    record_command(output_dir, command)
     if to_run:
         _run_with_progress(to_run, output_dir, args, command)
-    report = write_report(output_dir, command)
+    report = write_report(output_dir)
     print(f"wrote {os.path.join(output_dir, 'results.csv')} and {report}")
     failed = [run for run in runs if (read_status(run_dir(output_dir, run)) or {}).get("status") == FAILED]
     if failed:
@@ -138,7 +140,7 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
             progress.write(f"FAILED {run.relative_dir}: {status.get('error')} (log: {run_dir(output_dir, run)}/log.txt)")
         progress.update(1)
         # The report is rewritten as runs finish, so an interrupted grid still has one.
-        write_report(output_dir, command)
+        write_report(output_dir)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -156,7 +158,7 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
             f"\ninterrupted: {counts['finished']} runs finished in this session are kept; the "
             f"unfinished ones run again when you repeat the command.", file=sys.stderr
         )
-        write_report(output_dir, command)
+        write_report(output_dir)
         sys.exit(130)
     progress.close()
     print(f"{counts['finished']} finished, {counts['failed']} failed in {(time.time() - started) / 60:.1f} min")

@@ -70,12 +70,13 @@ def _percent(value: Optional[float]) -> Optional[float]:
 
 
 def write_csv(rows: Sequence[Dict[str, Any]], path: str) -> None:
-    with open(path + ".tmp", "w", newline="") as csv_file:
+    temporary = f"{path}.{os.getpid()}.tmp"  # two grids may share an output folder
+    with open(temporary, "w", newline="") as csv_file:
         writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_COLUMNS})
-    os.replace(path + ".tmp", path)
+    os.replace(temporary, path)
 
 
 def _cell_key(row: Dict[str, Any]) -> Tuple:
@@ -125,14 +126,29 @@ def _size(key: Tuple) -> str:
     return ", ".join(part for part in parts if part) or "all"
 
 
-def write_report(output_dir: str, command: str = "") -> str:
+COMMANDS_FILE = "commands.txt"
+
+
+def record_command(output_dir: str, command: str) -> None:
+    """Remembers each distinct command that ran runs into `output_dir`, for the report."""
+    path = os.path.join(output_dir, COMMANDS_FILE)
+    known = open(path).read().splitlines() if os.path.isfile(path) else []
+    if command not in known:
+        with open(path, "a") as commands_file:
+            commands_file.write(command + "\n")
+
+
+def write_report(output_dir: str) -> str:
     """Writes results.csv, report.md and the plots; returns the report's path."""
     rows = collect(output_dir)
     write_csv(rows, os.path.join(output_dir, "results.csv"))
     cells = summarise(rows)
     lines = ["# Reproduction report", ""]
-    if command:
-        lines += [f"Regenerate with `{command}` (finished runs are kept, not run again).", ""]
+    commands_path = os.path.join(output_dir, COMMANDS_FILE)
+    if os.path.isfile(commands_path):
+        lines += ["The runs below came from these commands; run one again to resume it (finished runs "
+                  "are kept, not run again), or `allennlp reproduce --report DIR` to rebuild this report:", "",
+                  "```"] + open(commands_path).read().splitlines() + ["```", ""]
     lines += [
         "Test-set span F1 (AllenNLP's `SpanBasedF1Measure`, conlleval-equivalent), in %. "
         "mean ± std is over the cell's finished seeds (sample standard deviation); dev F1 is the "
@@ -172,8 +188,10 @@ def write_report(output_dir: str, command: str = "") -> str:
                 lines.append(f"* `{os.path.dirname(row['serialization_dir'])}`: {row['error']}")
             lines.append("")
     path = os.path.join(output_dir, "report.md")
-    with open(path, "w") as report_file:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w") as report_file:
         report_file.write("\n".join(lines))
+    os.replace(temporary, path)
     return path
 
 
