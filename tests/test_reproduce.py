@@ -320,3 +320,32 @@ def test_f1_by_size_plot_draws_our_means_and_the_papers_points(tmp_path):
     plots = make_plots(str(tmp_path), "table3-wnut16", rows, summarise(rows))
     assert [os.path.basename(path) for path in plots] == ["table3-wnut16-f1.png", "table3-wnut16-curves.png"]
     assert is_image_with_content(plots[0])
+
+
+def test_a_run_folder_is_claimed_by_one_process_at_a_time(tmp_path):
+    from datnet_allennlp.reproduce.runner import BUSY, claim, execute_run, release, write_status
+
+    folder = str(tmp_path / "run")
+    assert claim(folder) and not claim(folder)  # held by this (live) process
+    release(folder)
+    assert claim(folder)
+    release(folder)
+    # A lock left by a process that is gone is taken over; one from another host is not.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock = os.path.join(folder, "running.lock")
+    with open(lock, "w") as lock_file:
+        json.dump({"host": os.uname().nodename, "pid": dead.pid}, lock_file)
+    assert claim(folder)
+    release(folder)
+    with open(lock, "w") as lock_file:
+        json.dump({"host": "elsewhere.example", "pid": 1}, lock_file)
+    assert execute_run({}, folder, 1) == {"status": BUSY}
+    os.remove(lock)
+    # A run that finished since the grid was planned (another grid on the same folder) is kept.
+    os.makedirs(os.path.join(folder, "model"))
+    open(os.path.join(folder, "model", "model.tar.gz"), "w").close()
+    open(os.path.join(folder, "test_metrics.json"), "w").write("{}")
+    write_status(folder, {"status": "finished", "wall_seconds": 1.0})
+    assert execute_run({}, folder, 1) == {"status": "finished", "wall_seconds": 1.0, "ended_elsewhere": True}
+    assert os.path.isfile(os.path.join(folder, "model", "model.tar.gz")) and not os.path.exists(lock)

@@ -124,14 +124,18 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
     from tqdm import tqdm
 
     from datnet_allennlp.reproduce.report import write_report
-    from datnet_allennlp.reproduce.runner import FINISHED, run_dir, run_grid
+    from datnet_allennlp.reproduce.runner import BUSY, FINISHED, run_dir, run_grid
 
     progress = tqdm(total=len(runs), unit="run", desc="reproduce", dynamic_ncols=True)
-    counts = {"finished": 0, "failed": 0}
+    counts = {"finished": 0, "failed": 0, "elsewhere": 0}
 
     def on_finish(run, status: Dict[str, Any]) -> None:
         minutes = (status.get("wall_seconds") or 0) / 60
-        if status["status"] == FINISHED:
+        if status["status"] == BUSY or status.get("ended_elsewhere"):
+            counts["elsewhere"] += 1
+            what = "another process is running it" if status["status"] == BUSY else f"it {status['status']} elsewhere"
+            progress.write(f"skipped {run.relative_dir}: {what}")
+        elif status["status"] == FINISHED:
             counts["finished"] += 1
             f1 = _test_f1(run_dir(output_dir, run))
             progress.write(f"finished {run.relative_dir}: test F1 {f1:.2f} ({minutes:.1f} min)")
@@ -151,7 +155,7 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
     signal.signal(signal.SIGINT, stop)
     started = time.time()
     try:
-        run_grid(runs, output_dir, args.jobs, args.threads_per_job, args.address, on_finish)
+        run_grid(runs, output_dir, args.jobs, args.threads_per_job, args.address, on_finish, args.retry_failed)
     except KeyboardInterrupt:
         progress.close()
         print(
@@ -161,7 +165,8 @@ def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespac
         write_report(output_dir)
         sys.exit(130)
     progress.close()
-    print(f"{counts['finished']} finished, {counts['failed']} failed in {(time.time() - started) / 60:.1f} min")
+    elsewhere = f", {counts['elsewhere']} left to another process" if counts["elsewhere"] else ""
+    print(f"{counts['finished']} finished, {counts['failed']} failed{elsewhere} in {(time.time() - started) / 60:.1f} min")
 
 
 def _test_f1(directory: str) -> float:

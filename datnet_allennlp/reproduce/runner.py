@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,10 @@ logger = logging.getLogger(__name__)
 
 FINISHED = "finished"
 FAILED = "failed"
+# Returned (never written) when another process holds the run folder.
+BUSY = "busy"
 LOG_TAIL_LINES = 40
+LOCK_FILE = "running.lock"
 
 
 def run_dir(output_dir: str, run: Run) -> str:
@@ -46,6 +50,57 @@ def read_status(directory: str) -> Optional[Dict[str, Any]]:
     ):
         return None
     return status
+
+
+def claim(directory: str) -> bool:
+    """
+    Takes the run folder for this process (``running.lock`` with host and pid), so that two grids
+    sharing an output folder never run the same run at once. False if a live process holds it; a
+    lock whose process is gone is taken over. A lock from another host counts as live (delete it
+    by hand if that host died).
+    """
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, LOCK_FILE)
+    for _ in range(2):
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if _lock_is_live(path):
+                return False
+            os.remove(path)
+            continue
+        with os.fdopen(descriptor, "w") as lock_file:
+            json.dump({"host": socket.gethostname(), "pid": os.getpid()}, lock_file)
+        return True
+    return False
+
+
+def _lock_is_live(path: str) -> bool:
+    try:
+        with open(path) as lock_file:
+            holder = json.load(lock_file)
+    except (OSError, ValueError):
+        return False
+    if holder.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(int(holder["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, KeyError, ValueError, TypeError):
+        return True
+    return True
+
+
+def release(directory: str) -> None:
+    path = os.path.join(directory, LOCK_FILE)
+    try:
+        with open(path) as lock_file:
+            holder = json.load(lock_file)
+        if holder == {"host": socket.gethostname(), "pid": os.getpid()}:
+            os.remove(path)
+    except (OSError, ValueError):
+        pass
 
 
 def _die_with_parent() -> None:
@@ -88,11 +143,24 @@ def log_tail(directory: str, lines: int = LOG_TAIL_LINES) -> str:
         return ""
 
 
-def execute_run(run_json: Dict[str, Any], directory: str, threads: int) -> Dict[str, Any]:
+def execute_run(run_json: Dict[str, Any], directory: str, threads: int, retry_failed: bool = False) -> Dict[str, Any]:
     """
     Trains and evaluates one run in `directory` (whatever an earlier, unfinished attempt left
-    there is removed first) and writes its status.json. Runs in a Ray worker, or anywhere.
+    there is removed first) and writes its status.json. Runs in a Ray worker, or anywhere. A run
+    that another process is running, or that ended since the grid was planned, is left alone.
     """
+    if not claim(directory):
+        return {"status": BUSY}
+    try:
+        ended = read_status(directory)
+        if ended and (ended["status"] == FINISHED or not retry_failed):
+            return dict(ended, ended_elsewhere=True)
+        return _train_and_evaluate(run_json, directory, threads)
+    finally:
+        release(directory)
+
+
+def _train_and_evaluate(run_json: Dict[str, Any], directory: str, threads: int) -> Dict[str, Any]:
     model_dir = os.path.join(directory, "model")
     for leftover in ("model", "test_metrics.json", "status.json", "log.txt", "config.json"):
         path = os.path.join(directory, leftover)
@@ -155,6 +223,7 @@ def run_grid(
     threads_per_job: int,
     address: Optional[str] = None,
     on_finish: Optional[Callable[[Run, Dict[str, Any]], None]] = None,
+    retry_failed: bool = False,
 ) -> None:
     """
     Runs `runs` on Ray, at most `jobs` at a time, calling `on_finish(run, status)` as each one
@@ -178,7 +247,7 @@ def run_grid(
         while waiting or in_flight:
             while waiting and len(in_flight) < jobs:
                 run = waiting.pop(0)
-                ref = remote_run.remote(run.to_json(), run_dir(output_dir, run), threads_per_job)
+                ref = remote_run.remote(run.to_json(), run_dir(output_dir, run), threads_per_job, retry_failed)
                 in_flight[ref] = run
             done, _ = ray.wait(list(in_flight), num_returns=1, timeout=1.0)
             for ref in done:
@@ -189,6 +258,7 @@ def run_grid(
                     status = {"status": FAILED, "error": f"the Ray task failed: {error}",
                               "log_tail": log_tail(run_dir(output_dir, run))}
                     write_status(run_dir(output_dir, run), status)
+                    release(run_dir(output_dir, run))
                 if on_finish:
                     on_finish(run, status)
     except BaseException:
