@@ -15,7 +15,14 @@ REPRODUCE_DIR ?= reproduce
 
 .PHONY: install test train results lock
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(VENV)/nltk_data/tokenizers/punkt/README
+
+# allennlp-models imports a module that downloads nltk's punkt and wordnet unless punkt is found,
+# so every allennlp command printed two download errors offline. This folder makes nltk find it
+# and skip the download at import; code that really needs punkt still gets nltk's own error.
+$(VENV)/nltk_data/tokenizers/punkt/README: $(VENV)/.installed
+	mkdir -p $(dir $@)
+	echo "Not nltk's punkt: a marker that stops allennlp-models downloading it at import (see the Makefile)." > $@
 
 $(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...), found " + sys.version)'

@@ -60,6 +60,8 @@ def run_allennlp(*args, cwd):
     allennlp = os.path.join(os.path.dirname(sys.executable), "allennlp")
     result = subprocess.run([allennlp, *args], cwd=cwd, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
+    # The CLI is quiet: no nltk download attempt (see the Makefile's nltk_data marker).
+    assert "nltk_data" not in result.stdout + result.stderr
     return result
 
 
