@@ -126,10 +126,21 @@ class DatnetConllReader(DatasetReader):
         for sentence in self.shard_iterable(sentences):
             yield self._make_instance(sentence.tokens, sentence.tags)
 
-    def read_sentences(self, file_path: str) -> List[ConllSentence]:
-        """Parses and validates a whole file; every problem is reported with its file and line."""
+    def read_sentences(self, file_path: str, problems: Optional[List[str]] = None) -> List[ConllSentence]:
+        """
+        Parses and validates a whole file; a problem is reported with its file and line. By
+        default the first problem raises `ConllFormatError`; given a `problems` list, every problem
+        is appended to it, the offending line is skipped, and reading goes on (the data checker).
+        """
+
+        def problem(message: str) -> None:
+            if problems is None:
+                raise ConllFormatError(message)
+            problems.append(message)
+
         if not os.path.isfile(file_path):
-            raise ConllFormatError(f"{file_path}: no such file")
+            problem(f"{file_path}: no such file")
+            return []
         with open(file_path, "rb") as data_file:
             raw_lines = data_file.read().split(b"\n")
 
@@ -147,7 +158,11 @@ class DatnetConllReader(DatasetReader):
                 tags.clear()
 
         for line_number, raw_line in enumerate(raw_lines, start=1):
-            line = self._decode(raw_line, file_path, line_number)
+            try:
+                line = self._decode(raw_line, file_path, line_number)
+            except ConllFormatError as error:
+                problem(str(error))
+                continue
             if line_number == 1:
                 line = line.lstrip("\ufeff")  # a byte-order mark is not part of the first token
             line = line.rstrip("\r")
@@ -163,21 +178,24 @@ class DatnetConllReader(DatasetReader):
                 continue
             where = f"{file_path}:{line_number}"
             if len(columns) < 2:
-                raise ConllFormatError(
+                problem(
                     f"{where}: expected a token and a tag separated by whitespace, "
                     f"found one column: {line!r}"
                 )
+                continue
             if num_columns == 0:
                 num_columns, first_token_line = len(columns), line_number
             elif len(columns) != num_columns:
-                raise ConllFormatError(
+                problem(
                     f"{where}: found {len(columns)} columns, but line {first_token_line} "
                     f"has {num_columns}: {line!r}"
                 )
+                continue
             tag = columns[-1]
-            problem = check_iob_tag(tag, self.entity_types)
-            if problem is not None:
-                raise ConllFormatError(f"{where}: {problem}")
+            tag_problem = check_iob_tag(tag, self.entity_types)
+            if tag_problem is not None:
+                problem(f"{where}: {tag_problem}")
+                continue
             if not tokens:
                 first_line = line_number
             tokens.append(columns[0])
@@ -185,7 +203,7 @@ class DatnetConllReader(DatasetReader):
         end_sentence()
 
         if not sentences:
-            raise ConllFormatError(f"{file_path}: no sentences found (the file is empty)")
+            problem(f"{file_path}: no sentences found (the file is empty)")
         return sentences
 
     def _decode(self, raw_line: bytes, file_path: str, line_number: int) -> str:
