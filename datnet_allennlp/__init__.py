@@ -18,8 +18,27 @@ CONFIG_DEFAULTS = {
     "DATNET_TARGET_RATIO": "",
     "DATNET_ALPHA": "0.25",
     "DATNET_OPTIONS": "{}",
+    # A user's own corpus (the *_custom configs), see README "Your own corpus".
+    "DATNET_TARGET_TRAIN": "",
+    "DATNET_TARGET_DEV": "",
+    "DATNET_TARGET_TYPES": "",
+    "DATNET_TARGET_VECTORS": "",
+    "DATNET_SOURCE": "conll2003_en",
 }
 for _name, _value in CONFIG_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
+
+
+def _vector_dimension(path: str) -> str:
+    # The number of values after the word on the vector file's first line (GloVe text format).
+    try:
+        with open(path, encoding="utf-8", errors="replace") as vectors:
+            return str(len(vectors.readline().rstrip().split(" ")) - 1)
+    except OSError:
+        return "50"  # a missing file is reported by the embedding that reads it
+
+
+os.environ.setdefault("DATNET_TARGET_VECTORS_DIM", _vector_dimension(os.environ["DATNET_TARGET_VECTORS"])
+                      if os.environ["DATNET_TARGET_VECTORS"] not in ("", "none") else "50")
 
 from datnet_allennlp import commands, data, models, modules, predictors, training  # noqa: E402 (registers the components)

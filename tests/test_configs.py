@@ -21,6 +21,13 @@ ONE_EPOCH = json.dumps({"trainer.num_epochs": 1})
 @pytest.fixture
 def fixture_data_dir(monkeypatch):
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    use_fixture_corpus_as_custom(monkeypatch)
+
+
+def use_fixture_corpus_as_custom(monkeypatch):
+    # The *_custom configs read a user's corpus: WNUT-2017's fixture files stand in for it.
+    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
+    monkeypatch.setenv("DATNET_TARGET_DEV", os.path.join(FIXTURE_DATA, "wnut2017", "dev.txt"))
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=os.path.basename)
@@ -111,6 +118,7 @@ def test_evaluation_reads_every_sentence_when_training_samples(config, monkeypat
     # `allennlp evaluate` reads with validation_dataset_reader, or else dataset_reader: sampling
     # the training data must never sample the test set.
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    use_fixture_corpus_as_custom(monkeypatch)
     monkeypatch.setenv("DATNET_TARGET_SENTENCES", "2")
     params = Params.from_file(config).as_dict()
     reader = DatasetReader.from_params(

@@ -57,6 +57,17 @@ local options = if std.length(unknown_options) > 0
 then error 'DATNET_OPTIONS: unknown options ' + std.toString(unknown_options) + '; known: ' + std.toString(std.objectFields(default_options))
 else default_options + given_options;
 local trainable_unk = options.unknown_words == 'trainable_unk';
+
+// A user's own target corpus (the `*_custom` configs): its files, entity types (empty: the types
+// found in its training file), word vectors (empty: the English GloVe file; 'none': trainable
+// embeddings) and their dimension (read from the file when allennlp starts), and the source.
+local custom_target = {
+  train: std.extVar('DATNET_TARGET_TRAIN'),
+  dev: std.extVar('DATNET_TARGET_DEV'),
+  types: std.extVar('DATNET_TARGET_TYPES'),
+  vectors: std.extVar('DATNET_TARGET_VECTORS'),
+  vectors_dim: std.parseInt(std.extVar('DATNET_TARGET_VECTORS_DIM')),
+};
 local authors_chars = options.char_encoder == 'authors';
 
 {
@@ -77,10 +88,22 @@ local authors_chars = options.char_encoder == 'authors';
       entity_types: ['corporation', 'creative-work', 'group', 'location', 'person', 'product'],
       glove: true,
     },
+    custom: {
+      paths: if custom_target.train == '' then error 'the *_custom configs need DATNET_TARGET_TRAIN (and DATNET_TARGET_DEV for a dev set), see README'
+             else { train: custom_target.train, dev: custom_target.dev },
+      entity_types: if custom_target.types == '' then null else std.split(custom_target.types, ','),
+      vectors: if custom_target.vectors == 'none' then null
+               else if custom_target.vectors == '' then $.glove_file else custom_target.vectors,
+      vectors_dim: if custom_target.vectors == '' then 50 else custom_target.vectors_dim,
+    },
   },
 
-  path(corpus, split):: data_dir + '/' + $.corpora[corpus].dir + '/' + split + '.txt',
+  path(corpus, split):: if 'paths' in $.corpora[corpus] then $.corpora[corpus].paths[split]
+                        else data_dir + '/' + $.corpora[corpus].dir + '/' + split + '.txt',
   glove_file:: data_dir + '/embeddings/glove.6B.50d.ner-vocab.txt',
+  // The corpus's word-vector file, or null for trainable embeddings.
+  vector_file(corpus):: if 'vectors' in $.corpora[corpus] then $.corpora[corpus].vectors
+                        else if $.corpora[corpus].glove then $.glove_file else null,
 
   // Words are looked up lowercased (GloVe 6B is lowercased); characters keep their case.
   token_indexers:: {
@@ -88,10 +111,13 @@ local authors_chars = options.char_encoder == 'authors';
     token_characters: { type: 'characters', min_padding_length: 3 },
   },
 
+  // Without written entity types (a user's corpus), the types of the training file are the
+  // known ones: a dev or test tag of another type is an error naming its file and line.
   reader(corpus, resource):: {
     type: 'datnet_conll',
     resource: resource,
-    entity_types: $.corpora[corpus].entity_types,
+    [if $.corpora[corpus].entity_types != null then 'entity_types']: $.corpora[corpus].entity_types,
+    [if $.corpora[corpus].entity_types == null then 'entity_types_from']: $.path(corpus, 'train'),
     token_indexers: $.token_indexers,
   },
 
@@ -212,14 +238,23 @@ local authors_chars = options.char_encoder == 'authors';
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
        else {}),
 
-  resource_word_embedding(corpus, resource):: if trainable_unk && $.corpora[corpus].glove then {
-    type: 'embedding_with_trainable_unknown',
-    embedding_dim: 50,
-    pretrained_file: $.glove_file,
-    vocab_namespace: resource + '_tokens',
-  } else $.word_embedding(corpus) {
-    vocab_namespace: resource + '_tokens',
-  },
+  // A user's vectors of another dimension are projected to 50, the size both resources share.
+  resource_word_embedding(corpus, resource):: (
+    if trainable_unk && $.vector_file(corpus) != null then {
+      type: 'embedding_with_trainable_unknown',
+      embedding_dim: 50,
+      pretrained_file: $.vector_file(corpus),
+    } else if 'vectors' in $.corpora[corpus] then (
+      if $.vector_file(corpus) == null then { type: 'embedding', embedding_dim: 50, trainable: true }
+      else {
+        type: 'embedding',
+        embedding_dim: $.corpora[corpus].vectors_dim,
+        pretrained_file: $.vector_file(corpus),
+        trainable: false,
+        [if $.corpora[corpus].vectors_dim != 50 then 'projection_dim']: 50,
+      }
+    ) else $.word_embedding(corpus)
+  ) + { vocab_namespace: resource + '_tokens' },
 
   bilstm(hidden_size, input_size=$.embedding_dim):: {
     type: 'lstm',
@@ -229,26 +264,37 @@ local authors_chars = options.char_encoder == 'authors';
   },
 
   // With shared labels (option share_labels), one namespace holds the union of the tag sets.
+  // A corpus without written entity types takes its label set from its training file.
+  local inferred_labels(corpora) = [r for r in std.objectFields(corpora) if $.corpora[corpora[r]].entity_types == null],
   resource_vocabulary(corpora, shared_labels=false):: {
     type: 'from_instances',
     tokens_to_add: if shared_labels then {
       labels: std.foldl(function(union, resource) union + [
         label for label in $.labels(corpora[resource]) if !std.member(union, label)
       ], std.objectFields(corpora), []),
-    } else { [resource + '_labels']: $.labels(corpora[resource]) for resource in std.objectFields(corpora) },
+    } else {
+      [resource + '_labels']: $.labels(corpora[resource])
+      for resource in std.objectFields(corpora) if !std.member(inferred_labels(corpora), resource)
+    },
     pretrained_files: {
-      [resource + '_tokens']: $.glove_file
-      for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
+      [resource + '_tokens']: $.vector_file(corpora[resource])
+      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) != null
     },
     min_pretrained_embeddings: {
       [resource + '_tokens']: 1000000
-      for resource in std.objectFields(corpora) if $.corpora[corpora[resource]].glove
+      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) != null
     },
-  } + if trainable_unk then {
+  } + (if std.length(inferred_labels(corpora)) > 0 then {
+    type: 'from_instances_and_tag_files',
+    tag_files: {
+      [if shared_labels then 'labels' else resource + '_labels']: $.path(corpora[resource], 'train')
+      for resource in inferred_labels(corpora)
+    },
+  } else {}) + if trainable_unk then {
     only_include_pretrained_words: true,
     min_count: { token_characters: options.char_min_count } + {
       [resource + '_tokens']: options.word_min_count
-      for resource in std.objectFields(corpora) if !$.corpora[corpora[resource]].glove
+      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) == null
     },
   } else {},
 
@@ -270,7 +316,8 @@ local authors_chars = options.char_encoder == 'authors';
     source: $.resource_reader(source, 'source', false, options.share_labels),
     target: $.resource_reader(target, 'target', sample, options.share_labels),
   },
-  target_validation(corpus):: if merged_dev(corpus) then {} else {
+  // A user's corpus without a dev set trains the 50 epochs and keeps the last one.
+  target_validation(corpus):: if merged_dev(corpus) || $.path(corpus, 'dev') == '' then {} else {
     validation_data_path: $.path(corpus, 'dev'),
   },
 

@@ -66,6 +66,10 @@ class DatnetConllReader(DatasetReader):
     entity_types : `List[str]`, optional (default = `None`)
         If given, a tag whose entity type is not in this list is an error (catches typos and
         files of the wrong corpus).
+    entity_types_from : `Union[str, List[str]]`, optional (default = `None`)
+        Instead of `entity_types`: the entity types are those found in this file (or files),
+        normally the training data, so that a dev or test tag of a type training never saw is an
+        error naming its file and line.
     max_sentences : `int`, optional (default = `None`)
         Keep a random subset of this many sentences of each file read.
     ratio : `float`, optional (default = `None`)
@@ -83,6 +87,7 @@ class DatnetConllReader(DatasetReader):
         coding_scheme: str = "BIOUL",
         label_namespace: Optional[str] = None,
         entity_types: Optional[List[str]] = None,
+        entity_types_from: Optional[Union[str, List[str]]] = None,
         max_sentences: Optional[int] = None,
         ratio: Optional[float] = None,
         sample_seed: int = 1,
@@ -112,11 +117,15 @@ class DatnetConllReader(DatasetReader):
         self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
         self.coding_scheme = coding_scheme
         self.label_namespace = label_namespace or f"{resource}_labels"
+        if entity_types is not None and entity_types_from is not None:
+            raise ConfigurationError("give entity_types or entity_types_from, not both")
         self.entity_types = set(entity_types) if entity_types is not None else None
         self.max_sentences = max_sentences
         self.ratio = ratio
         self.sample_seed = sample_seed
         self.encoding = encoding
+        if entity_types_from is not None:
+            self.entity_types = entity_types_in(self, entity_types_from)
 
     def _read(self, file_path: Union[str, List[str]]) -> Iterable[Instance]:
         # A list of files is read as one corpus (WNUT-2016 trains on train + dev merged).
@@ -270,3 +279,15 @@ class DatnetConllReader(DatasetReader):
 
     def apply_token_indexers(self, instance: Instance) -> None:
         instance.fields["tokens"]._token_indexers = self._token_indexers  # type: ignore
+
+
+def entity_types_in(reader: DatnetConllReader, paths: Union[str, List[str]]) -> set:
+    """The entity types of the tags in `paths`, read (and validated) with `reader`'s settings."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    return {
+        tag[2:]
+        for path in paths
+        for sentence in reader.read_sentences(path)
+        for tag in sentence.tags
+        if tag != "O"
+    }
