@@ -13,6 +13,12 @@ import allennlp_models.tagging  # noqa: E402,F401
 import datnet_allennlp  # noqa: E402,F401
 
 
+def use_fixture_corpus_as_custom(monkeypatch) -> None:
+    """The *_custom configs read a user's corpus: WNUT-2017's fixture files stand in for it."""
+    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(FIXTURES, "data", "wnut2017", "train.txt"))
+    monkeypatch.setenv("DATNET_TARGET_DEV", os.path.join(FIXTURES, "data", "wnut2017", "dev.txt"))
+
+
 class FixtureDataModelTestCase(ModelTestCase):
     """A ModelTestCase whose configs read the fixture corpora (DATNET_DATA_DIR) and any other
     `SETTINGS` (environment variables the configs read) during each test."""

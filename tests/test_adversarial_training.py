@@ -18,7 +18,7 @@ from datnet_allennlp.training.adversarial_training import (
     AdversarialTrainingCallback,
     normalized_perturbation,
 )
-from tests.conftest import FIXTURES, REPOSITORY
+from tests.conftest import FIXTURES, REPOSITORY, use_fixture_corpus_as_custom
 
 # Without dropout a forward pass is deterministic, so clean and perturbed passes compare.
 NO_DROPOUT = {
@@ -195,7 +195,8 @@ def test_full_datnet_configs_turn_adversarial_training_on(config, adversarial):
         )
 
 
-def test_every_datnet_f_and_p_config_uses_adversarial_training():
+def test_every_datnet_f_and_p_config_uses_adversarial_training(monkeypatch):
+    use_fixture_corpus_as_custom(monkeypatch)
     for path in glob.glob(os.path.join(REPOSITORY, "training_configs", "datnet_[fp]_*.jsonnet")):
         trainer = Params.from_file(path)["trainer"].as_dict()
         assert trainer["callbacks"][0]["type"] == "adversarial_training", path

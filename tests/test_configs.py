@@ -10,7 +10,7 @@ import pytest
 from allennlp.common import Params
 from allennlp.data import DatasetReader
 
-from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase
+from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase, use_fixture_corpus_as_custom
 
 CONFIGS = sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "*.jsonnet")))
 BASE_CONFIG = os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet")
@@ -22,12 +22,6 @@ ONE_EPOCH = json.dumps({"trainer.num_epochs": 1})
 def fixture_data_dir(monkeypatch):
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
     use_fixture_corpus_as_custom(monkeypatch)
-
-
-def use_fixture_corpus_as_custom(monkeypatch):
-    # The *_custom configs read a user's corpus: WNUT-2017's fixture files stand in for it.
-    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
-    monkeypatch.setenv("DATNET_TARGET_DEV", os.path.join(FIXTURE_DATA, "wnut2017", "dev.txt"))
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=os.path.basename)
