@@ -179,16 +179,12 @@ def _train_and_evaluate(run_json: Dict[str, Any], directory: str, threads: int) 
     env["PYTHONUNBUFFERED"] = "1"
     allennlp = os.path.join(os.path.dirname(sys.executable), "allennlp")
     test_file = expand(run_json["test_file"], run_json["env"])
-    train = [allennlp, "train", run_json["config"], "-s", model_dir, "--file-friendly-logging",
+    # Train what was planned (and digested), whatever happened to the config file since.
+    config_file = os.path.join(directory, "config.json")
+    with open(config_file, "w") as config_out:
+        json.dump(run_json["evaluated_config"], config_out, indent=2)
+    train = [allennlp, "train", config_file, "-s", model_dir, "--file-friendly-logging",
              "--include-package", "datnet_allennlp"]
-    if run_json.get("evaluated_config"):
-        # Train what was planned (and digested), whatever happened to the config file since.
-        config_file = os.path.join(directory, "config.json")
-        with open(config_file, "w") as config_out:
-            json.dump(run_json["evaluated_config"], config_out, indent=2)
-        train[2] = config_file
-    elif run_json["overrides"]:
-        train += ["-o", json.dumps(run_json["overrides"])]
     evaluate = [allennlp, "evaluate", os.path.join(model_dir, "model.tar.gz"), test_file,
                 "--output-file", os.path.join(directory, "test_metrics.json"),
                 "--include-package", "datnet_allennlp"]
