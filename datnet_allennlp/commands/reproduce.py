@@ -110,7 +110,7 @@ def reproduce(args: argparse.Namespace) -> None:
     command = "allennlp reproduce " + " ".join(shlex.quote(argument) for argument in sys.argv[2:])
     record_command(output_dir, command)
     if to_run:
-        _run_with_progress(to_run, output_dir, args, command)
+        _run_with_progress(to_run, output_dir, args)
     report = write_report(output_dir)
     print(f"wrote {os.path.join(output_dir, 'results.csv')} and {report}")
     failed = [run for run in runs if (read_status(run_dir(output_dir, run)) or {}).get("status") == FAILED]
@@ -120,7 +120,7 @@ def reproduce(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
-def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespace, command: str) -> None:
+def _run_with_progress(runs: List[Any], output_dir: str, args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
     from datnet_allennlp.reproduce.report import write_report
