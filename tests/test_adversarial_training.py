@@ -84,6 +84,9 @@ def test_normalized_perturbation_has_norm_epsilon_per_sentence():
 )
 def test_perturbed_pass_moves_each_embedding_by_epsilon_uphill(config, resource):
     epsilons = {"source_word": 0.02, "target_word": 0.03, "character": 0.01}
+    # Seeded: the bounds below hold for any initialisation tried, but should not depend on
+    # which tests ran before this one.
+    torch.manual_seed(0)
     model, instances = build(config, **NO_DROPOUT)
     callback = AdversarialTrainingCallback(
         "unused", *(epsilons[name] for name in ("source_word", "target_word", "character"))
@@ -116,9 +119,12 @@ def test_perturbed_pass_moves_each_embedding_by_epsilon_uphill(config, resource)
     trainer.batch_outputs(batch, True)["loss"].backward()
     for name, parameter in model.named_parameters():
         if name in total and parameter.grad.abs().sum() > 0:
-            # Not exactly twice: the gradient at x + eta differs (the char CNN's max pooling most).
+            # Not exactly twice: the gradient at x + eta differs. Most in the character CNN,
+            # whose max pooling can pick another position after the step (up to 0.11 seen over
+            # 15 initialisations; under 0.01 elsewhere).
+            bound = 0.2 if name.startswith("_character_encoder.") else 0.05
             difference = (total[name] - 2 * parameter.grad).norm() / (2 * parameter.grad).norm()
-            assert 0 < difference < 0.1, name
+            assert 0 < difference < bound, name
 
 
 def test_perturbed_embeddings_are_the_character_table_and_the_word_embedders():
