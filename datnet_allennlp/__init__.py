@@ -10,9 +10,21 @@ import os
 # The configs read settings from Jsonnet external variables, which AllenNLP fills from the
 # environment. Jsonnet has no default for an unset variable, so the defaults live here: `allennlp`
 # imports plugins before it reads a config. See README, "Settings".
-_REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _default_data_dir() -> str:
+    # A source checkout (its configs beside the package) reads `../shared/data` next to it, as the
+    # project's CI lays it out; an installed package has no such neighbour, so it uses the user's
+    # data folder (XDG), the same wherever the command runs.
+    if os.path.isdir(os.path.join(_CHECKOUT, "training_configs")):
+        return os.path.normpath(os.path.join(_CHECKOUT, "..", "shared", "data"))
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data_home, "datnet-allennlp")
+
+
 CONFIG_DEFAULTS = {
-    "DATNET_DATA_DIR": os.path.normpath(os.path.join(_REPOSITORY, "..", "shared", "data")),
+    "DATNET_DATA_DIR": _default_data_dir(),
     "DATNET_SEED": "13",
     "DATNET_TARGET_SENTENCES": "",
     "DATNET_TARGET_RATIO": "",

@@ -12,6 +12,7 @@ from allennlp.models import Model
 from datnet_allennlp import _vector_dimension
 from datnet_allennlp.data import ConllFormatError
 from tests.conftest import FIXTURES, REPOSITORY
+from tests.test_corpus_counts import DATA_DIR
 
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
 WNUT17 = os.path.join(FIXTURE_DATA, "wnut2017")
@@ -43,6 +44,19 @@ def parameter_count(model):
 
 
 def test_inferred_types_build_the_same_model_as_the_named_corpus(own_corpus):
+    assert_same_model_as_datnet_f_wnut17()
+
+
+@pytest.mark.skipif(not os.path.isdir(os.path.join(DATA_DIR, "wnut2017")), reason="needs the benchmark data")
+def test_on_the_real_wnut17_files_too(monkeypatch):
+    # The check on the benchmark corpus itself: its 6 types inferred from wnut17 train.
+    monkeypatch.setenv("DATNET_DATA_DIR", DATA_DIR)
+    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(DATA_DIR, "wnut2017", "train.txt"))
+    monkeypatch.setenv("DATNET_TARGET_DEV", os.path.join(DATA_DIR, "wnut2017", "dev.txt"))
+    assert_same_model_as_datnet_f_wnut17()
+
+
+def assert_same_model_as_datnet_f_wnut17():
     custom_vocab, custom = build("datnet_f_custom")
     named_vocab, named = build("datnet_f_wnut17")
     for namespace in ("target_labels", "source_labels"):
@@ -111,3 +125,24 @@ def test_without_a_training_file_the_config_says_what_to_set(monkeypatch):
     monkeypatch.setenv("DATNET_TARGET_TRAIN", "")
     with pytest.raises(Exception, match="need DATNET_TARGET_TRAIN"):
         Params.from_file(config_path("datnet_f_custom"))
+
+
+def test_the_data_folder_default_suits_a_checkout_and_an_installed_package(monkeypatch, tmp_path):
+    import datnet_allennlp
+
+    assert datnet_allennlp._default_data_dir() == os.path.normpath(os.path.join(REPOSITORY, "..", "shared", "data"))
+    # Installed (site-packages has no training_configs beside the package): the user's data folder.
+    monkeypatch.setattr(datnet_allennlp, "_CHECKOUT", str(tmp_path / "site-packages"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert datnet_allennlp._default_data_dir() == str(tmp_path / "xdg" / "datnet-allennlp")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert datnet_allennlp._default_data_dir() == str(tmp_path / "home" / ".local" / "share" / "datnet-allennlp")
+
+
+def test_a_missing_corpus_names_the_data_folder(monkeypatch, tmp_path):
+    from datnet_allennlp.data import DatnetConllReader
+
+    monkeypatch.setenv("DATNET_DATA_DIR", str(tmp_path))
+    with pytest.raises(ConllFormatError, match="under DATNET_DATA_DIR=.*README, 'Data'"):
+        DatnetConllReader().read_sentences(str(tmp_path / "wnut2016" / "train.txt"))

@@ -148,7 +148,11 @@ class DatnetConllReader(DatasetReader):
             problems.append(message)
 
         if not os.path.isfile(file_path):
-            problem(f"{file_path}: no such file")
+            data_dir = os.environ.get("DATNET_DATA_DIR", "")
+            hint = ""
+            if data_dir and os.path.abspath(file_path).startswith(os.path.abspath(data_dir) + os.sep):
+                hint = f" (it is under DATNET_DATA_DIR={data_dir}; README, 'Data' says where the corpora come from)"
+            problem(f"{file_path}: no such file{hint}")
             return []
         with open(file_path, "rb") as data_file:
             raw_lines = data_file.read().split(b"\n")
