@@ -233,6 +233,8 @@ local authors_chars = options.char_encoder == 'authors';
 
   resource_reader(corpus, resource, sample=false, shared_labels=false):: $.reader(corpus, resource) {
     token_indexers: $.resource_indexers(resource),
+    // Distributed training: every worker reads all sentences; resource_batches shares each batch.
+    distributed_sharding: false,
     [if shared_labels then 'label_namespace']: 'labels',
   } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
@@ -378,6 +380,8 @@ local authors_chars = options.char_encoder == 'authors';
       batch_sampler: { type: 'resource_batches', batch_size: 32, source_fraction: 1.0, shuffle: false },
     },
     trainer: $.trainer {
+      // gradient_descent that names a NaN loss's batch and resumes exactly (see its docstring).
+      type: 'datnet',
       [if adversarial then 'callbacks']: [$.adversarial_training],
       [if options.optimizer_per_resource && transfer != 'none' then 'optimizer']: {
         type: 'per_resource',

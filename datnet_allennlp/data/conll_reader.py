@@ -1,4 +1,5 @@
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -78,6 +79,11 @@ class DatnetConllReader(DatasetReader):
         Chooses the random subset.
     encoding : `str`, optional (default = `"utf-8"`)
         The files' text encoding; ``"latin-1"`` reads the original ISO-8859-1 CoNLL-2002 files.
+    distributed_sharding : `bool`, optional (default = `True`)
+        In distributed training each worker reads every n-th sentence, as AllenNLP's readers do
+        for batch samplers such as ``bucket``. ``False``: every worker reads every sentence, for
+        a batch sampler that shares out the batches itself (``resource_batches``, which the
+        ``datnet`` configs use).
     """
 
     def __init__(
@@ -92,6 +98,7 @@ class DatnetConllReader(DatasetReader):
         ratio: Optional[float] = None,
         sample_seed: int = 1,
         encoding: str = "utf-8",
+        distributed_sharding: bool = True,
         **kwargs,
     ) -> None:
         super().__init__(
@@ -124,6 +131,7 @@ class DatnetConllReader(DatasetReader):
         self.ratio = ratio
         self.sample_seed = sample_seed
         self.encoding = encoding
+        self.distributed_sharding = distributed_sharding
         if entity_types_from is not None:
             self.entity_types = entity_types_in(self, entity_types_from)
 
@@ -132,7 +140,13 @@ class DatnetConllReader(DatasetReader):
         paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
         sentences = [sentence for path in paths for sentence in self.read_sentences(path)]
         sentences = self.sample(sentences, " + ".join(str(path) for path in paths))
-        for sentence in self.shard_iterable(sentences):
+        if self.distributed_sharding:
+            shard: Iterable[ConllSentence] = self.shard_iterable(sentences)
+        elif self._worker_info is not None:  # data-loader worker processes still share the work
+            shard = itertools.islice(sentences, self._worker_info.id, None, self._worker_info.num_workers)
+        else:
+            shard = sentences
+        for sentence in shard:
             yield self._make_instance(sentence.tokens, sentence.tags)
 
     def read_sentences(self, file_path: str, problems: Optional[List[str]] = None) -> List[ConllSentence]:

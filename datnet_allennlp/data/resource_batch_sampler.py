@@ -1,9 +1,11 @@
 import math
 import random
 from collections import defaultdict
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+import torch
 from allennlp.common.checks import ConfigurationError
+from allennlp.common.util import is_distributed
 from allennlp.data import BatchSampler, Instance
 from allennlp.data.samplers.bucket_batch_sampler import add_noise_to_value
 
@@ -16,6 +18,13 @@ class ResourceBatchSampler(BatchSampler):
     length; each epoch uses all target batches and a random `source_fraction` of the source
     batches (a new draw each epoch, so the whole source corpus is seen over the epochs), in random
     order. With only target data it is a plain bucketing sampler.
+
+    In distributed training (AllenNLP's ``distributed`` section) every worker reads all instances
+    (our readers do not shard them) and draws the same batches, since AllenNLP seeds every worker
+    alike; each worker then takes its share of every batch (sentences rank, rank + workers, ...).
+    So the workers step through the epoch's batches together, each step on one resource, every
+    sentence once per epoch. A last batch of a resource with fewer sentences than workers joins
+    the batch before it.
 
     Registered as a `BatchSampler` with name "resource_batches".
 
@@ -73,13 +82,19 @@ class ResourceBatchSampler(BatchSampler):
             batches.extend(resource_batches)
         if self.shuffle:
             random.shuffle(batches)
-        return batches + tail
+        batches += tail
+        rank, workers = _worker_rank_and_count()
+        if workers == 1:
+            return batches
+        # Every worker draws the same batches (the same seed, the same instances: our readers do
+        # not shard) and takes its share of each, so the workers step through one batch together.
+        return [batch[rank::workers] for batch in batches]
 
     def get_num_batches(self, instances: Sequence[Instance]) -> int:
         return sum(
             self._num_source_batches(len(indices))
             if resource == "source"
-            else math.ceil(len(indices) / self.batch_size)
+            else self._num_batches(len(indices))
             for resource, indices in self._indices_by_resource(instances).items()
         )
 
@@ -87,7 +102,14 @@ class ResourceBatchSampler(BatchSampler):
         return self.batch_size
 
     def _num_source_batches(self, num_instances: int) -> int:
-        return int(self.source_fraction * math.ceil(num_instances / self.batch_size))
+        return int(self.source_fraction * self._num_batches(num_instances))
+
+    def _num_batches(self, num_instances: int) -> int:
+        num_batches = math.ceil(num_instances / self.batch_size)
+        last = num_instances - (num_batches - 1) * self.batch_size
+        if num_batches > 1 and last < _worker_rank_and_count()[1]:
+            return num_batches - 1  # that last batch joins the one before it (`_bucket`)
+        return num_batches
 
     @staticmethod
     def _indices_by_resource(instances: Sequence[Instance]) -> Dict[str, List[int]]:
@@ -103,7 +125,22 @@ class ResourceBatchSampler(BatchSampler):
                 len(instances[index]["tokens"]), self.padding_noise
             ),
         )
-        return [
+        batches = [
             by_length[start : start + self.batch_size]
             for start in range(0, len(by_length), self.batch_size)
         ]
+        workers = _worker_rank_and_count()[1]
+        if len(batches[-1]) < workers:
+            if len(batches) == 1:
+                raise ConfigurationError(
+                    f"{len(by_length)} {instances[by_length[0]]['metadata']['resource']} sentences "
+                    f"cannot be shared by {workers} workers"
+                )
+            batches[-2:] = [batches[-2] + batches[-1]]
+        return batches
+
+
+def _worker_rank_and_count() -> Tuple[int, int]:
+    if is_distributed():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    return 0, 1

@@ -21,6 +21,8 @@ class TransferDatasetReader(DatasetReader):
     name, a list of them) is read as target data: that is what `allennlp evaluate` and
     `allennlp predict` usually pass.
 
+    The reader leaves distributed sharding to its two readers (``distributed_sharding``).
+
     Registered as a `DatasetReader` with name "datnet_transfer".
 
     # Parameters
@@ -32,7 +34,7 @@ class TransferDatasetReader(DatasetReader):
     """
 
     def __init__(self, source: DatasetReader, target: DatasetReader, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
         self.readers: Dict[str, DatasetReader] = {"source": source, "target": target}
         for resource, reader in self.readers.items():
             if getattr(reader, "resource", resource) != resource:

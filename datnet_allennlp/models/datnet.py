@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Optional
 import torch
 from allennlp.common import Lazy
 from allennlp.common.checks import ConfigurationError, check_dimensions_match
+from allennlp.common.util import is_distributed
 from allennlp.data import TextFieldTensors, Vocabulary
 from allennlp.models import Model
 from allennlp.modules import ConditionalRandomField, Seq2SeqEncoder, TokenEmbedder
@@ -10,7 +11,9 @@ from allennlp.modules.token_embedders import TokenCharactersEncoder
 from allennlp.modules.conditional_random_field import allowed_transitions
 from allennlp.nn import InitializerApplicator
 from allennlp.nn.util import get_text_field_mask
-from allennlp.training.metrics import BooleanAccuracy, SpanBasedF1Measure
+from allennlp.training.metrics import BooleanAccuracy
+
+from datnet_allennlp.training.metrics import DistributedSpanF1Measure
 
 from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
 
@@ -77,7 +80,10 @@ class Datnet(Model):
     loss_reduction : `str`, optional (default = `"sum"`)
         ``"sum"``: the CRF and discriminator losses are summed over the batch (paper Eq. 2);
         ``"mean"``: averaged over the batch, as the authors' code does (a smaller gradient, so
-        gradient clipping at norm 5 rarely acts).
+        gradient clipping at norm 5 rarely acts). In distributed training each worker scores a
+        share of every batch: with ``"sum"`` the step's gradient is exactly that of the whole
+        batch; with ``"mean"`` it is the mean of the shares' means, the whole batch's mean when the
+        shares are equal in size (they differ by at most one sentence).
     share_labels : `bool`, optional (default = `False`)
         One label set (namespace ``"labels"``, the union of both resources' tags) and one CRF
         transition matrix for both resources, as the authors' code does by default; each resource
@@ -156,7 +162,7 @@ class Datnet(Model):
         self.label_encoding = label_encoding
         self._tag_projections = torch.nn.ModuleDict()
         self._crfs = torch.nn.ModuleDict()
-        self._span_metrics: Dict[str, SpanBasedF1Measure] = {}
+        self._span_metrics: Dict[str, DistributedSpanF1Measure] = {}
         self.label_namespaces = {
             resource: "labels" if share_labels else f"{resource}_labels" for resource in self.resources
         }
@@ -174,7 +180,7 @@ class Datnet(Model):
                 )
             # With share_labels both keys hold the same module: one transition matrix.
             self._crfs[resource] = crf
-            self._span_metrics[resource] = SpanBasedF1Measure(
+            self._span_metrics[resource] = DistributedSpanF1Measure(
                 vocab, tag_namespace=namespace, label_encoding=label_encoding
             )
         # Span F1 is computed only where tags are decoded (validation, evaluation): decoding every
@@ -242,6 +248,11 @@ class Datnet(Model):
                 self._discriminator_accuracy(discriminated["probability"] > 0.5, is_source)
             if self.loss_reduction == "mean":
                 loss = loss / mask.size(0)
+            elif is_distributed():
+                # Each worker holds a share of one batch (`resource_batches`) and
+                # DistributedDataParallel averages their gradients: scaled so, the average is the
+                # gradient of the whole batch's summed loss, as in one process.
+                loss = loss * torch.distributed.get_world_size()
             output["loss"] = loss
             if decode:
                 predicted = torch.zeros_like(logits)

@@ -1,3 +1,4 @@
 from datnet_allennlp.training.adversarial_training import AdversarialTrainingCallback
 from datnet_allennlp.training.inverse_time_decay import InverseTimeDecay
 from datnet_allennlp.training.per_resource_optimizer import PerResourceOptimizer
+from datnet_allennlp.training.datnet_trainer import DatnetTrainer, NonFiniteLossError

@@ -32,9 +32,12 @@ class AdversarialTrainingCallback(TrainerCallback):
     accuracy) count the perturbed pass too.
 
     The callback keeps no state of its own, so ``allennlp train --recover`` resumes as usual. It
-    supports gradient accumulation; it refuses, when training starts, mixed precision
-    (``use_amp``), distributed training, another callback that runs the backward pass, and models
-    without `perturbable_embeddings()`.
+    supports gradient accumulation and distributed training: there each worker perturbs its own
+    share of the batch, and DistributedDataParallel averages the gradients of each of the two
+    backward passes across the workers (two all-reduces per step; their sum is the gradient of
+    L(x) + L(x + eta) over the whole batch). It refuses, when training starts, mixed precision
+    (``use_amp``), another callback that runs the backward pass, and models without
+    `perturbable_embeddings()`.
 
     Registered as a `TrainerCallback` with name "adversarial_training".
 
@@ -96,8 +99,6 @@ class AdversarialTrainingCallback(TrainerCallback):
         if trainer._use_amp:
             # The trainer runs only its own forward pass under autocast.
             raise ConfigurationError("adversarial_training does not support use_amp")
-        if trainer._distributed:
-            raise ConfigurationError("adversarial_training does not support distributed training")
         for callback in trainer._callbacks:
             if (
                 callback is not self

@@ -1,0 +1,1 @@
+from datnet_allennlp.training.metrics.distributed_span_f1 import DistributedSpanF1Measure
