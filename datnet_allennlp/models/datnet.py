@@ -15,6 +15,7 @@ from allennlp.training.metrics import BooleanAccuracy
 
 from datnet_allennlp.training.metrics import DistributedSpanF1Measure
 
+from datnet_allennlp.modules.batched_viterbi import batched_viterbi_tags
 from datnet_allennlp.modules.grad_discriminator import GradDiscriminator
 
 TRANSFER_MODES = ("full", "partial", "none")
@@ -234,8 +235,7 @@ class Datnet(Model):
             output["words"] = [entry["words"] for entry in metadata]
         decode = not self.training or tags is None
         if decode:
-            best_paths = self._crfs[resource].viterbi_tags(logits, mask)
-            output["tags"] = [path for path, _ in best_paths]
+            output["tags"] = batched_viterbi_tags(self._crfs[resource], logits, mask)
 
         if tags is not None:
             loss = -self._crfs[resource](logits, tags, mask)
