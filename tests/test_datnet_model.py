@@ -2,6 +2,7 @@ import json
 import os
 
 import pytest
+import torch
 from allennlp.common import Params
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import Batch, DatasetReader, Vocabulary
@@ -69,6 +70,16 @@ class TestDatnetFull(DatnetTestCase):
         for output, instance in zip(outputs, self.dataset.instances):
             assert len(output["tags"]) == len(output["words"]) == len(instance["tokens"])
             assert all(tag == "O" or tag[2:] in TARGET_TYPES for tag in output["tags"])
+
+    def test_outside_training_only_real_words_are_character_encoded_with_the_same_result(self):
+        self.model.eval()
+        tokens = self.dataset.as_tensor_dict()["tokens"]
+        mask = tokens["tokens"]["tokens"] != 0
+        assert not mask.all(), "the batch has padding words"
+        packed = self.model._encode_characters(tokens["token_characters"], mask)
+        whole = self.model._character_encoder(**tokens["token_characters"])
+        assert torch.allclose(packed[mask], whole[mask], atol=1e-6)
+        assert (packed[~mask] == 0).all()
 
     def test_a_batch_mixing_resources_is_refused(self):
         batch = Batch(self.instances[:2] + self.instances[-2:])

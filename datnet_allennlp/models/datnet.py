@@ -207,7 +207,7 @@ class Datnet(Model):
         resource = self._batch_resource(metadata)
         mask = get_text_field_mask(tokens)
         words = self._word_embedders[resource](**tokens[WORD_INDEXER])
-        characters = self._character_encoder(**tokens[CHARACTER_INDEXER])
+        characters = self._encode_characters(tokens[CHARACTER_INDEXER], mask)
         embedded = self._embedding_dropout(torch.cat([words, characters], dim=-1))
 
         shared = self._shared_encoder(embedded, mask)
@@ -261,6 +261,20 @@ class Datnet(Model):
                 self._span_metrics[resource](predicted, tags, mask)
                 self._decoded_batches[resource] += 1
         return output
+
+    def _encode_characters(self, inputs: Dict[str, torch.Tensor], mask: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            # Adversarial training normalises the character perturbation per sentence, so the
+            # encoder sees the batch as (sentences, words, characters).
+            return self._character_encoder(**inputs)
+        # Elsewhere only real words go through it: padding words are much of a batch of unsorted
+        # sentences (prediction), each word is encoded on its own, and the encoder masks them
+        # out anyway. The output is the same.
+        (name, token_characters), = inputs.items()
+        encoded = self._character_encoder(**{name: token_characters[mask].unsqueeze(0)}).squeeze(0)
+        characters = encoded.new_zeros(*mask.shape, encoded.size(-1))
+        characters[mask] = encoded
+        return characters
 
     def perturbable_embeddings(self) -> Dict[str, torch.nn.Module]:
         """
