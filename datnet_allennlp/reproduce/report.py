@@ -161,7 +161,7 @@ def write_report(output_dir: str) -> str:
     experiments = OrderedDict((key[0], None) for key in cells)
     for experiment in experiments:
         lines += [f"## {experiment}", ""]
-        lines += ["| target | data | model | n | test F1 mean ± std | best | paper | Δ | dev F1 mean ± std | failed | unfinished |",
+        lines += ["| target | data, setting | model | n | test F1 mean ± std | best | paper | Δ | dev F1 mean ± std | failed | unfinished |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
         for key, cell in cells.items():
             if key[0] != experiment:
