@@ -11,6 +11,7 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing
+from allennlp.common.checks import ConfigurationError
 from allennlp.data import Batch
 from allennlp.data.data_loaders import SimpleDataLoader
 from allennlp.nn.parallel import DdpWrappedModel
@@ -18,7 +19,7 @@ from allennlp.training import GradientDescentTrainer
 
 from datnet_allennlp.data import ResourceBatchSampler
 from datnet_allennlp.data import resource_batch_sampler
-from datnet_allennlp.training import AdversarialTrainingCallback
+from datnet_allennlp.training import AdversarialTrainingCallback, DatnetTrainer
 from tests.conftest import FIXTURES, REPOSITORY
 from tests.test_adversarial_training import NO_DROPOUT, build
 
@@ -114,25 +115,26 @@ def at_step_gradients(resource, rank=0, workers=1):
     return {name: p.grad.clone() for name, p in model.named_parameters() if p.grad is not None}
 
 
-def _worker(rank, workers, init_file, resource, output):
+def _worker(rank, workers, init_file, output):
     os.environ["DATNET_DATA_DIR"] = FIXTURE_DATA
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=workers)
     try:
-        torch.save(at_step_gradients(resource, rank, workers), f"{output}.{rank}")
+        for resource in ("source", "target"):
+            torch.save(at_step_gradients(resource, rank, workers), f"{output}.{resource}.{rank}")
     finally:
         dist.destroy_process_group()
 
 
-@pytest.mark.parametrize("resource", ["source", "target"])
-def test_two_workers_step_with_the_gradient_of_the_whole_batch(tmp_path, resource):
-    torch.multiprocessing.spawn(_worker, args=(2, str(tmp_path / "init"), resource, str(tmp_path / "grads")), nprocs=2)
-    alone = at_step_gradients(resource)
-    for rank in range(2):
-        distributed = torch.load(tmp_path / f"grads.{rank}")
-        assert set(distributed) == set(alone)
-        for name, gradient in alone.items():
-            assert torch.allclose(distributed[name], gradient, rtol=1e-4, atol=1e-6), name
+def test_two_workers_step_with_the_gradient_of_the_whole_batch(tmp_path):
+    torch.multiprocessing.spawn(_worker, args=(2, str(tmp_path / "init"), str(tmp_path / "grads")), nprocs=2)
+    for resource in ("source", "target"):
+        alone = at_step_gradients(resource)
+        for rank in range(2):
+            distributed = torch.load(tmp_path / f"grads.{resource}.{rank}")
+            assert set(distributed) == set(alone)
+            for name, gradient in alone.items():
+                assert torch.allclose(distributed[name], gradient, rtol=1e-4, atol=1e-6), (resource, name)
 
 
 # --- training end to end ----------------------------------------------------------------------
@@ -149,11 +151,19 @@ def test_two_cpu_workers_train_datnet_f_with_at_archive_and_evaluate(tmp_path):
     assert 0.0 <= json.loads((tmp_path / "test.json").read_text())["f1-measure-overall"] <= 1.0
 
 
-def test_two_workers_without_find_unused_parameters_are_told_what_to_add(tmp_path):
-    overrides = {"trainer.num_epochs": 1, "distributed": {"cuda_devices": [-1, -1]}}
-    result = allennlp("train", config("datnet_f_wnut17"), "-s", str(tmp_path / "run"), "-o", json.dumps(overrides), check=False)
-    assert result.returncode != 0
-    assert '"find_unused_parameters": true' in result.stderr
+def test_two_resources_without_find_unused_parameters_are_told_what_to_add(tmp_path):
+    # What `allennlp train` with "distributed": {"cuda_devices": [-1, -1]} builds, in one process.
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'init'}", rank=0, world_size=1)
+    try:
+        model, instances = build("datnet_f_wnut17")
+        ddp = torch.nn.parallel.DistributedDataParallel(model)
+        with pytest.raises(ConfigurationError, match='"find_unused_parameters": true'):
+            DatnetTrainer(model, torch.optim.SGD(model.parameters(), lr=0.0),
+                          SimpleDataLoader(instances, 4, vocab=model.vocab), serialization_dir=str(tmp_path),
+                          # The trainer only checks that a world of 2 was asked for; nothing communicates.
+                          distributed=True, world_size=2, ddp_wrapped_model=DdpWrappedModel(ddp, world_size=2))
+    finally:
+        dist.destroy_process_group()
 
 
 def comparable(metrics):
