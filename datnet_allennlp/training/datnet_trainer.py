@@ -25,10 +25,11 @@ class DatnetTrainer(GradientDescentTrainer):
     * **Exact resumption.** Checkpoints also hold the random number generators' states (Python's,
       which the `resource_batches` sampler draws from, NumPy's and PyTorch's, which dropout draws
       from), so ``allennlp train --recover`` after a crash continues as the uninterrupted run
-      would have: on CPU with the same seed the final weights and metrics are identical. A
-      checkpoint is written at the end of every epoch, so a crash during epoch k redoes epoch k.
-    * **Distributed training** with a source and a target: a batch of one resource leaves the other's parameters
-      without a gradient, which PyTorch's DistributedDataParallel only accepts with
+      would have: on CPU with the same seed the final weights and metrics are identical. That
+      holds for the checkpoints written at the end of each epoch (the default: a crash during
+      epoch k redoes epoch k), not for checkpoints in the middle of an epoch.
+    * **Distributed training** of a source and a target: a batch of one resource leaves the
+      other's parameters without a gradient, which PyTorch's DistributedDataParallel only accepts with
       ``find_unused_parameters``; without it the trainer stops at the start with a message that
       says what to add to the config, instead of PyTorch's "Expected to have finished reduction
       in the prior iteration" after the first step.
