@@ -34,7 +34,9 @@ class TransferDatasetReader(DatasetReader):
     """
 
     def __init__(self, source: DatasetReader, target: DatasetReader, **kwargs) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        # Data-loader worker processes are set up on this reader only, so it shares their work
+        # out itself (AllenNLP's default); distributed sharding is its readers' choice.
+        super().__init__(manual_distributed_sharding=True, **kwargs)
         self.readers: Dict[str, DatasetReader] = {"source": source, "target": target}
         for resource, reader in self.readers.items():
             if getattr(reader, "resource", resource) != resource:
