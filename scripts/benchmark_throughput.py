@@ -31,8 +31,8 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "training_configs"
 NO_CALLBACKS = " (no callbacks)"
 
 
-def time_one_epoch(run: str, serialization_dir: Path) -> float:
-    config = run.removesuffix(NO_CALLBACKS)
+def epoch_overrides(run: str) -> dict:
+    """One epoch, no validation, and no trainer callbacks for a run named `... (no callbacks)`."""
     # Dotted keys change one setting; a nested {"trainer": ...} would replace the whole trainer.
     overrides = {
         "trainer.num_epochs": 1,
@@ -41,8 +41,13 @@ def time_one_epoch(run: str, serialization_dir: Path) -> float:
     }
     if run.endswith(NO_CALLBACKS):
         overrides["trainer.callbacks"] = []
+    return overrides
+
+
+def time_one_epoch(run: str, serialization_dir: Path) -> float:
+    config = run.removesuffix(NO_CALLBACKS)
     train_model_from_file(
-        str(CONFIG_DIR / f"{config}.jsonnet"), str(serialization_dir), json.dumps(overrides)
+        str(CONFIG_DIR / f"{config}.jsonnet"), str(serialization_dir), json.dumps(epoch_overrides(run))
     )
     metrics = json.loads((serialization_dir / "metrics.json").read_text())
     hours, minutes, seconds = metrics["training_duration"].split(":")

@@ -10,7 +10,7 @@ make an epoch's tensors (the part of the difference that is data loading) measur
 
     .venv/bin/python scripts/benchmark_training_loop.py datnet_base_wnut17 datnet_f_wnut --rounds 3
 
-A config with adversarial training also runs without it (`... (no AT)`).
+A config with adversarial training also runs without it (`... (no callbacks)`, i.e. no AT).
 """
 
 import argparse
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Dict, List
 
 import torch
-from allennlp.commands.train import train_model_from_file
 from allennlp.common import Params
 from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
@@ -31,30 +30,16 @@ from allennlp.models import Model
 import datnet_allennlp  # noqa: F401 (registers our components, sets config defaults)
 from datnet_allennlp.training import AdversarialTrainingCallback
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "training_configs"
-NO_AT = " (no AT)"
-
-
-def overrides_for(run: str) -> Dict:
-    overrides = {"trainer.num_epochs": 1, "validation_data_path": None, "validation_dataset_reader": None}
-    if run.endswith(NO_AT):
-        overrides["trainer.callbacks"] = []
-    return overrides
-
-
-def allennlp_epoch(run: str, serialization_dir: Path) -> float:
-    config = run.removesuffix(NO_AT)
-    train_model_from_file(str(CONFIG_DIR / f"{config}.jsonnet"), str(serialization_dir), json.dumps(overrides_for(run)))
-    metrics = json.loads((serialization_dir / "metrics.json").read_text())
-    hours, minutes, seconds = metrics["training_duration"].split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+# The `allennlp train` side is benchmark_throughput.py's one-epoch run (this script's folder is
+# on sys.path when it runs); its callbacks are adversarial training.
+from benchmark_throughput import CONFIG_DIR, NO_CALLBACKS, epoch_overrides, time_one_epoch  # noqa: E402
 
 
 class PlainLoop:
     """The config's model and one epoch of its batches, as tensors, trained without AllenNLP."""
 
     def __init__(self, run: str) -> None:
-        params = Params.from_file(str(CONFIG_DIR / f"{run.removesuffix(NO_AT)}.jsonnet"), json.dumps(overrides_for(run)))
+        params = Params.from_file(str(CONFIG_DIR / f"{run.removesuffix(NO_CALLBACKS)}.jsonnet"), json.dumps(epoch_overrides(run)))
         reader = DatasetReader.from_params(params.pop("dataset_reader"))
         loader = DataLoader.from_params(params.pop("data_loader"), reader=reader, data_path=params.pop("train_data_path"))
         vocabulary = Vocabulary.from_params(params.pop("vocabulary"), instances=loader.iter_instances())
@@ -112,19 +97,19 @@ def main() -> None:
     for config in args.configs:
         runs.append(config)
         if Params.from_file(str(CONFIG_DIR / f"{config}.jsonnet"))["trainer"].get("callbacks"):
-            runs.append(config + NO_AT)
+            runs.append(config + NO_CALLBACKS)
     plain = {run: PlainLoop(run) for run in runs}
     seconds: Dict[str, Dict[str, List[float]]] = {run: {"allennlp": [], "plain": []} for run in runs}
     with tempfile.TemporaryDirectory() as scratch:
         for round_ in range(args.rounds):
             for number, run in enumerate(runs):
-                seconds[run]["allennlp"].append(allennlp_epoch(run, Path(scratch) / f"{number}-{round_}"))
+                seconds[run]["allennlp"].append(time_one_epoch(run, Path(scratch) / f"{number}-{round_}"))
                 seconds[run]["plain"].append(plain[run].epoch())
                 print(f"round {round_ + 1}: {run}: allennlp {seconds[run]['allennlp'][-1]:.1f} s, "
                       f"plain loop {seconds[run]['plain'][-1]:.1f} s", file=sys.stderr)
 
-    print(f"| config | sentences / epoch | plain loop s / epoch | `allennlp train` s / epoch | ratio | "
-          f"plain loop sentences / s | `allennlp train` sentences / s | data loader s / epoch |")
+    print("| config | sentences / epoch | plain loop s / epoch | `allennlp train` s / epoch | ratio | "
+          "plain loop sentences / s | `allennlp train` sentences / s | data loader s / epoch |")
     print("|---|---|---|---|---|---|---|---|")
     for run in runs:
         ours, limit = (statistics.median(seconds[run][way]) for way in ("allennlp", "plain"))

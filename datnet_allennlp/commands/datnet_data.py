@@ -13,7 +13,8 @@ from typing import List, Optional, Sequence, Set, Tuple
 
 from allennlp.commands.subcommand import Subcommand
 
-DOCSTART = "-DOCSTART-"
+from datnet_allennlp.data.conll_reader import DOCSTART
+
 DEFAULT_VECTORS = os.path.join("$DATNET_DATA_DIR", "embeddings", "glove.6B.50d.ner-vocab.txt")
 
 
