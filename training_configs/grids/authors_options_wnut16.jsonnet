@@ -49,7 +49,11 @@ local transfer_only = ['optimizer_per_resource', 'share_labels', 'target_tail'];
       setting: option,
       config: '../' + models[model] + '.jsonnet',
       test_file: '$DATNET_DATA_DIR/wnut2016/test.txt',
-      env: { DATNET_OPTIONS: std.manifestJsonMinified(options[option] { wnut16_train: 'train' }) },
+      // The authors' character perturbation only acts with AT, so only AT runs carry it (the
+      // options of runs without AT, and so their run folders, stay as they were).
+      local at_options = if std.member(with_at, model) && option != 'paper'
+      then { at_character_norm: 'sentence_and_dimension' } else {},
+      env: { DATNET_OPTIONS: std.manifestJsonMinified(options[option] + at_options { wnut16_train: 'train' }) },
     }
     for option in std.objectFields(options)
     for model in std.objectFields(models)
