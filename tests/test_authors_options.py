@@ -48,6 +48,10 @@ def test_each_option_changes_its_part_of_the_config(monkeypatch):
     model, trainer = config["model"], config["trainer"]
     assert "learning_rate_scheduler" not in trainer
     assert trainer["callbacks"][0]["character_norm"] == "sentence_and_dimension"
+    default_at = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
+    swept_at = evaluated("datnet_f_wnut16", {"at_epsilon": 2.0}, monkeypatch)["trainer"]["callbacks"][0]
+    assert [default_at[key] for key in ("source_word_epsilon", "target_word_epsilon", "character_epsilon")] == [5.0] * 3
+    assert [swept_at[key] for key in ("source_word_epsilon", "target_word_epsilon", "character_epsilon")] == [2.0] * 3
     assert model["shared_projection_dim"] == 400 and model["loss_reduction"] == "mean"
     assert model["character_encoder"]["encoder"]["type"] == "cnn-highway"
     assert model["character_encoder"]["encoder"]["filters"] == [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]]

@@ -38,6 +38,9 @@ local default_options = {
   loss_reduction: 'sum',
   // AT's character perturbation: 'sentence' or 'sentence_and_dimension' (the authors' code).
   at_character_norm: 'sentence',
+  // AT's epsilon for words (both resources) and characters: 5 was chosen for the authors'
+  // word2vec vectors (paper Table 6); a number to sweep on GloVe.
+  at_epsilon: 5.0,
   // The fraction of the target batches that ends each epoch, target only (the authors': 0.2).
   target_tail: 0.0,
   // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
@@ -324,12 +327,13 @@ local authors_chars = options.char_encoder == 'authors';
   },
 
   // Adversarial training (paper section 3.5): the trainer callback perturbs each training batch's
-  // word and character embeddings by epsilon = 5 (the paper's default for all three).
+  // word and character embeddings by epsilon = 5 (the paper's default for all three;
+  // DATNET_OPTIONS at_epsilon changes it).
   adversarial_training:: {
     type: 'adversarial_training',
-    source_word_epsilon: 5.0,
-    target_word_epsilon: 5.0,
-    character_epsilon: 5.0,
+    source_word_epsilon: options.at_epsilon,
+    target_word_epsilon: options.at_epsilon,
+    character_epsilon: options.at_epsilon,
     [if options.at_character_norm != 'sentence' then 'character_norm']: options.at_character_norm,
   },
 
