@@ -4,6 +4,7 @@
 // column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
+local combinations = import 'authors_options.libsonnet';
 local options = {
   paper: {},
   unknown_words: { unknown_words: 'trainable_unk' },
@@ -14,19 +15,8 @@ local options = {
   optimizer_per_resource: { optimizer_per_resource: true },
   share_labels: { share_labels: true },
   target_tail: { target_tail: 0.2 },
-  all: {
-    unknown_words: 'trainable_unk',
-    char_encoder: 'authors',
-    lr_schedule: 'constant',
-    shared_projection: 400,
-    loss_reduction: 'mean',
-    optimizer_per_resource: true,
-    share_labels: true,
-    target_tail: 0.2,
-  },
-  // The authors' character encoder makes a run about 2.2 times slower for an effect inside the
-  // seeds' spread on the base model; this is the cheaper combination for the transfer model.
-  all_but_char_encoder: self.all { char_encoder: 'paper' },
+  all: combinations.all,
+  all_but_char_encoder: combinations.all_but_char_encoder,
 };
 local models = {
   Base: 'datnet_base_wnut16',
@@ -36,7 +26,7 @@ local models = {
 };
 // Adversarial training doubles a run's time: the models with AT confirm combinations only.
 local with_at = ['+AT', 'DATNet-F'];
-local combinations = ['paper', 'all', 'all_but_char_encoder'];
+local with_at_settings = ['paper', 'all', 'all_but_char_encoder'];
 // Options that only act with a source corpus are not run on the base model (shared_projection
 // acts on it too: the taggers read the projection).
 local transfer_only = ['optimizer_per_resource', 'share_labels', 'target_tail'];
@@ -52,12 +42,12 @@ local transfer_only = ['optimizer_per_resource', 'share_labels', 'target_tail'];
       // The authors' character perturbation only acts with AT, so only AT runs carry it (the
       // options of runs without AT, and so their run folders, stay as they were).
       local at_options = if std.member(with_at, model) && option != 'paper'
-      then { at_character_norm: 'sentence_and_dimension' } else {},
+      then combinations.at else {},
       env: { DATNET_OPTIONS: std.manifestJsonMinified(options[option] + at_options { wnut16_train: 'train' }) },
     }
     for option in std.objectFields(options)
     for model in std.objectFields(models)
     if !(std.member(['Base', '+AT'], model) && std.member(transfer_only, option))
-    if !(std.member(with_at, model) && !std.member(combinations, option))
+    if !(std.member(with_at, model) && !std.member(with_at_settings, option))
   ],
 }

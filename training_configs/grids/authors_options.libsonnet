@@ -1,0 +1,19 @@
+// The authors'-code combinations of DATNET_OPTIONS (see common.libsonnet), shared by the grids.
+{
+  // Everything the authors' code does differently (../shared/REFERENCE.md section 2).
+  all: {
+    unknown_words: 'trainable_unk',
+    char_encoder: 'authors',
+    lr_schedule: 'constant',
+    shared_projection: 400,
+    loss_reduction: 'mean',
+    optimizer_per_resource: true,
+    share_labels: true,
+    target_tail: 0.2,
+  },
+  // The authors' character encoder makes a run about 2.2 times slower for an effect inside the
+  // seeds' spread on the base model (docs/authors-options.md): the combination without it.
+  all_but_char_encoder: self.all { char_encoder: 'paper' },
+  // The authors' character perturbation, which only acts with AT.
+  at: { at_character_norm: 'sentence_and_dimension' },
+}
