@@ -48,10 +48,6 @@ def test_each_option_changes_its_part_of_the_config(monkeypatch):
     model, trainer = config["model"], config["trainer"]
     assert "learning_rate_scheduler" not in trainer
     assert trainer["callbacks"][0]["character_norm"] == "sentence_and_dimension"
-    default_at = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
-    swept_at = evaluated("datnet_f_wnut16", {"at_epsilon": 2.0}, monkeypatch)["trainer"]["callbacks"][0]
-    assert [default_at[key] for key in ("source_word_epsilon", "target_word_epsilon", "character_epsilon")] == [5.0] * 3
-    assert [swept_at[key] for key in ("source_word_epsilon", "target_word_epsilon", "character_epsilon")] == [2.0] * 3
     assert model["shared_projection_dim"] == 400 and model["loss_reduction"] == "mean"
     assert model["character_encoder"]["encoder"]["type"] == "cnn-highway"
     assert model["character_encoder"]["encoder"]["filters"] == [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]]
@@ -67,6 +63,14 @@ def test_each_option_changes_its_part_of_the_config(monkeypatch):
                         monkeypatch)
     assert partial["model"]["discriminator_input"] == "private_and_shared"
     assert partial["data_loader"]["batch_sampler"]["source_fraction"] == 1.0
+
+
+def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
+    epsilons = ("source_word_epsilon", "target_word_epsilon", "character_epsilon")
+    paper = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
+    swept = evaluated("datnet_f_wnut16", {"at_epsilon": 2.0}, monkeypatch)["trainer"]["callbacks"][0]
+    assert [paper[key] for key in epsilons] == [5.0] * 3
+    assert [swept[key] for key in epsilons] == [2.0] * 3
 
 
 def test_unknown_options_are_refused(monkeypatch):
