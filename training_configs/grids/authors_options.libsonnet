@@ -16,4 +16,10 @@
   all_but_char_encoder: self.all { char_encoder: 'paper' },
   // The authors' character perturbation, which only acts with AT.
   at: { at_character_norm: 'sentence_and_dimension' },
+  // The grids' models with AT.
+  at_models:: ['+AT', 'DATNet-F'],
+  // A setting's options as a model runs them: a model with AT also gets the authors' character
+  // perturbation, unless the setting is the paper's text (no options).
+  for_model(options, model)::
+    options + (if std.member(self.at_models, model) && options != {} then self.at else {}),
 }

@@ -9,7 +9,6 @@
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
 local combination = 'all_but_char_encoder';
-local with_at = ['+AT', 'DATNet-F'];
 
 local row(model, config, target, corpus, paper_f1, sentences=null, extra={}) = {
   model: model,
@@ -21,7 +20,7 @@ local row(model, config, target, corpus, paper_f1, sentences=null, extra={}) = {
   [if sentences != null then 'target_sentences']: sentences,
   env: {
     DATNET_OPTIONS: std.manifestJsonMinified(
-      combinations[combination] + (if std.member(with_at, model) then combinations.at else {}) + extra
+      combinations.for_model(combinations[combination], model) + extra
     ),
   },
 };

@@ -1,22 +1,18 @@
 // Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
-// AT: +AT and DATNet-F), on WNUT-2016 trained on train only so that the dev set selects the epoch and decides: compare the report's dev F1
-// column, never its test F1. Run with e.g.
+// AT: +AT and DATNet-F), on WNUT-2016 trained on train only so that the dev set selects the epoch
+// and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
+// Each option alone takes its value in the authors' combination.
 local options = {
   paper: {},
-  unknown_words: { unknown_words: 'trainable_unk' },
-  char_encoder: { char_encoder: 'authors' },
-  lr_schedule: { lr_schedule: 'constant' },
-  shared_projection: { shared_projection: 400 },
-  loss_reduction: { loss_reduction: 'mean' },
-  optimizer_per_resource: { optimizer_per_resource: true },
-  share_labels: { share_labels: true },
-  target_tail: { target_tail: 0.2 },
   all: combinations.all,
   all_but_char_encoder: combinations.all_but_char_encoder,
+} + {
+  [name]: { [name]: combinations.all[name] }
+  for name in std.objectFields(combinations.all)
 };
 local models = {
   Base: 'datnet_base_wnut16',
@@ -25,7 +21,7 @@ local models = {
   'DATNet-F': 'datnet_f_wnut16',
 };
 // Adversarial training doubles a run's time: the models with AT confirm combinations only.
-local with_at = ['+AT', 'DATNet-F'];
+local with_at = combinations.at_models;
 local with_at_settings = ['paper', 'all', 'all_but_char_encoder'];
 // Options that only act with a source corpus are not run on the base model (shared_projection
 // acts on it too: the taggers read the projection).
@@ -39,11 +35,13 @@ local transfer_only = ['optimizer_per_resource', 'share_labels', 'target_tail'];
       setting: option,
       config: '../' + models[model] + '.jsonnet',
       test_file: '$DATNET_DATA_DIR/wnut2016/test.txt',
-      // The authors' character perturbation only acts with AT, so only AT runs carry it (the
-      // options of runs without AT, and so their run folders, stay as they were).
-      local at_options = if std.member(with_at, model) && option != 'paper'
-      then combinations.at else {},
-      env: { DATNET_OPTIONS: std.manifestJsonMinified(options[option] + at_options { wnut16_train: 'train' }) },
+      // Only AT runs carry the authors' character perturbation (the options of runs without AT,
+      // and so their run folders, stay as they were).
+      env: {
+        DATNET_OPTIONS: std.manifestJsonMinified(
+          combinations.for_model(options[option], model) { wnut16_train: 'train' }
+        ),
+      },
     }
     for option in std.objectFields(options)
     for model in std.objectFields(models)
