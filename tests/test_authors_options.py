@@ -78,6 +78,8 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"wordvecs": "x"}, monkeypatch)
     with pytest.raises(Exception, match="lr_schedule must be"):
         evaluated("datnet_f_wnut16", {"lr_schedule": "cosine"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: at_epsilon must be a number, got "x"'):
+        evaluated("datnet_f_wnut16", {"at_epsilon": "x"}, monkeypatch)
 
 
 def test_low_resource_sampling_draws_from_train_only(monkeypatch):

@@ -60,6 +60,8 @@ local options = if std.length(unknown_options) > 0
 then error 'DATNET_OPTIONS: unknown options ' + std.toString(unknown_options) + '; known: ' + std.toString(std.objectFields(default_options))
 else default_options + given_options;
 local trainable_unk = options.unknown_words == 'trainable_unk';
+local at_epsilon = if std.isNumber(options.at_epsilon) then options.at_epsilon
+else error 'DATNET_OPTIONS: at_epsilon must be a number, got ' + std.manifestJsonMinified(options.at_epsilon);
 
 // A user's own target corpus (the `*_custom` configs): its files, entity types (empty: the types
 // found in its training file), word vectors (empty: the English GloVe file; 'none': trainable
@@ -331,9 +333,9 @@ local authors_chars = options.char_encoder == 'authors';
   // DATNET_OPTIONS at_epsilon changes it).
   adversarial_training:: {
     type: 'adversarial_training',
-    source_word_epsilon: options.at_epsilon,
-    target_word_epsilon: options.at_epsilon,
-    character_epsilon: options.at_epsilon,
+    source_word_epsilon: at_epsilon,
+    target_word_epsilon: at_epsilon,
+    character_epsilon: at_epsilon,
     [if options.at_character_norm != 'sentence' then 'character_norm']: options.at_character_norm,
   },
 
