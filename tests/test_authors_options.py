@@ -1,9 +1,10 @@
 """The DATNET_OPTIONS that follow the authors' code where the paper is silent (issue: closing the
-gap to the paper): each one is off by default and does what its name says when on."""
+gap to the paper): the two presets, and each option does what its name says."""
 
 import json
 import os
 
+import _jsonnet
 import pytest
 import torch
 from allennlp.common import Params
@@ -17,6 +18,17 @@ from tests.test_datnet_model import DatnetTestCase
 from tests.test_transfer_data import instances_of
 
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
+# The options where the recommended preset departs from the paper's text, at the paper's values.
+PAPER_TEXT_OF_RECOMMENDED = {
+    "unknown_words": "per_word",
+    "lr_schedule": "inverse_time",
+    "shared_projection": None,
+    "loss_reduction": "sum",
+    "at_character_norm": "sentence",
+    "target_tail": 0.0,
+    "share_labels": False,
+    "optimizer_per_resource": False,
+}
 AUTHORS = {
     "unknown_words": "trainable_unk",
     "char_encoder": "authors",
@@ -35,12 +47,37 @@ def evaluated(config, options, monkeypatch):
     return Params.from_file(os.path.join(REPOSITORY, "training_configs", config + ".jsonnet")).as_dict(quiet=True)
 
 
-def test_default_options_are_the_paper_text(monkeypatch):
+def test_paper_text_preset_is_every_option_at_the_paper_value(monkeypatch):
+    paper = evaluated("datnet_f_wnut16", {"preset": "paper_text"}, monkeypatch)
+    assert paper == evaluated(
+        "datnet_f_wnut16", {"preset": "recommended", **PAPER_TEXT_OF_RECOMMENDED}, monkeypatch
+    )
+    assert paper["trainer"]["learning_rate_scheduler"]["type"] == "inverse_time_decay"
+    assert paper["model"]["character_encoder"]["encoder"]["type"] == "cnn"
+    assert "shared_projection_dim" not in paper["model"] and "loss_reduction" not in paper["model"]
+    assert "character_norm" not in paper["trainer"]["callbacks"][0]
+
+
+def test_default_preset_is_the_combination_the_grids_measured(monkeypatch):
     default = evaluated("datnet_f_wnut16", {}, monkeypatch)
-    assert default == evaluated("datnet_f_wnut16", {"unknown_words": "per_word", "lr_schedule": "inverse_time"}, monkeypatch)
-    assert default["trainer"]["learning_rate_scheduler"]["type"] == "inverse_time_decay"
-    assert default["model"]["character_encoder"]["encoder"]["type"] == "cnn"
-    assert "shared_projection_dim" not in default["model"] and "loss_reduction" not in default["model"]
+    assert default == evaluated("datnet_f_wnut16", {"preset": "recommended"}, monkeypatch)
+    assert default["model"]["shared_projection_dim"] == 400 and default["model"]["loss_reduction"] == "mean"
+    assert default["trainer"]["callbacks"][0]["character_norm"] == "sentence_and_dimension"
+    assert default["model"]["character_encoder"]["encoder"]["type"] == "cnn"  # not the authors' encoder
+    # The grids spell the combination out option by option: it must stay the default.
+    combinations = _jsonnet.evaluate_file(os.path.join(REPOSITORY, "training_configs", "grids",
+                                                       "authors_options.libsonnet"))
+    combination = json.loads(combinations)["all_but_char_encoder"]
+    for config, model in (("datnet_f_wnut16", "DATNet-F"), ("datnet_base_wnut16", "Base")):
+        options = dict(combination, **({"at_character_norm": "sentence_and_dimension"} if model == "DATNet-F" else {}))
+        assert evaluated(config, {}, monkeypatch) == evaluated(config, options, monkeypatch)
+    assert default != evaluated("datnet_f_wnut16", {"preset": "paper_text"}, monkeypatch)
+
+
+def test_an_option_replaces_its_presets_value(monkeypatch):
+    config = evaluated("datnet_f_wnut16", {"lr_schedule": "inverse_time"}, monkeypatch)
+    assert config["trainer"]["learning_rate_scheduler"]["type"] == "inverse_time_decay"
+    assert config["model"]["shared_projection_dim"] == 400  # the rest stays the preset's
 
 
 def test_each_option_changes_its_part_of_the_config(monkeypatch):
@@ -67,13 +104,15 @@ def test_each_option_changes_its_part_of_the_config(monkeypatch):
 
 def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
     epsilons = ("source_word_epsilon", "target_word_epsilon", "character_epsilon")
-    paper = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
+    default = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
     swept = evaluated("datnet_f_wnut16", {"at_epsilon": 2.0}, monkeypatch)["trainer"]["callbacks"][0]
-    assert [paper[key] for key in epsilons] == [5.0] * 3
+    assert [default[key] for key in epsilons] == [5.0] * 3
     assert [swept[key] for key in epsilons] == [2.0] * 3
 
 
 def test_unknown_options_are_refused(monkeypatch):
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: preset must be one of \["paper_text", "recommended"\], got "authors"'):
+        evaluated("datnet_f_wnut16", {"preset": "authors"}, monkeypatch)
     with pytest.raises(Exception, match=r"DATNET_OPTIONS: unknown options \[\"wordvecs\"\]"):
         evaluated("datnet_f_wnut16", {"wordvecs": "x"}, monkeypatch)
     with pytest.raises(Exception, match="lr_schedule must be"):
@@ -154,7 +193,8 @@ class TestTrainableUnknownWord(DatnetTestCase):
 
 
 def test_private_and_shared_discriminator_input(monkeypatch):
-    config = evaluated("datnet_p_wnut17", {"p_discriminator_input": "private_and_shared"}, monkeypatch)
+    config = evaluated("datnet_p_wnut17", {"preset": "paper_text", "p_discriminator_input": "private_and_shared"},
+                       monkeypatch)
     reader = DatasetReader.from_params(Params(config["dataset_reader"]))
     instances = list(reader.read(config["train_data_path"]))
     vocab = Vocabulary.from_params(Params(config["vocabulary"]), instances=instances)

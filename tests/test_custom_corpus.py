@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+import torch
 from allennlp.common import Params
 from allennlp.data import DatasetReader, Vocabulary
 from allennlp.models import Model
@@ -97,7 +98,9 @@ def test_a_type_training_never_saw_is_refused_with_its_file_and_line(own_corpus,
     assert params["dataset_reader"]["entity_types"] == ["person", "planet"]
 
 
-def test_a_users_vectors_of_another_dimension(own_corpus, tmp_path):
+@pytest.mark.parametrize("preset", ["paper_text", "recommended"])
+def test_a_users_vectors_of_another_dimension(own_corpus, tmp_path, preset):
+    own_corpus.setenv("DATNET_OPTIONS", json.dumps({"preset": preset}))
     vectors = tmp_path / "vectors.txt"
     vectors.write_text("".join(f"{word} " + " ".join(f"0.{i}{j}" for j in range(8)) + "\n"
                                for i, word in enumerate(["obama", "london", "apple", "iphone"])))
@@ -108,7 +111,9 @@ def test_a_users_vectors_of_another_dimension(own_corpus, tmp_path):
     embedder = model._word_embedders["target"]
     assert embedder.weight.shape[1] == 8 and embedder.get_output_dim() == 50  # projected to the shared size
     assert not embedder.weight.requires_grad
-    assert vocab.get_token_index("iphone", "target_tokens") != vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
+    unknown = vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
+    assert vocab.get_token_index("iphone", "target_tokens") != unknown
+    assert embedder(torch.tensor([[vocab.get_token_index("iphone", "target_tokens"), unknown]])).shape == (1, 2, 50)
 
 
 def test_no_vectors_means_trainable_embeddings(own_corpus):

@@ -22,6 +22,9 @@ def config(name):
 
 class DatnetTestCase(FixtureDataModelTestCase):
     CONFIG = ""
+    # The structure these tests check is the paper's (a label set and a CRF per resource, no
+    # shared projection); TestDatnetRecommended trains the configs' default.
+    SETTINGS = {"DATNET_OPTIONS": json.dumps({"preset": "paper_text"})}
 
     def setup_method(self):
         super().setup_method()
@@ -93,6 +96,22 @@ class TestDatnetPartial(DatnetTestCase):
 
     def test_private_and_shared_features_feed_the_tagger(self):
         assert self.model._tag_projections["target"].in_features == 2 * 200  # [private; shared]
+
+
+class TestDatnetRecommendedFull(DatnetTestCase):
+    """The configs' default, the recommended preset: one label set and CRF, the shared Dense(400),
+    the trained unknown word, the per-resource optimizer, trains, saves and loads."""
+
+    CONFIG = "datnet_f_wnut17"
+    SETTINGS = {"DATNET_OPTIONS": "{}"}
+
+    def test_is_the_recommended_preset(self):
+        assert self.model._shared_projection is not None
+        assert self.model._crfs["source"] is self.model._crfs["target"]
+
+
+class TestDatnetRecommendedPartial(TestDatnetRecommendedFull):
+    CONFIG = "datnet_p_wnut17"
 
 
 class TestDatnetWithoutTransfer(DatnetTestCase):

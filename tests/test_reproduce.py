@@ -114,8 +114,10 @@ def test_seeds_and_filters():
 def test_each_run_gets_the_settings_its_config_reads(fixture_data_dir):
     runs = plan(filter_cells(cells_for("table5-wnut16"), ["setting=alpha=0.5", "size=0.2"]), [4])
     assert len(runs) == 1
+    # The named experiments run the paper's text, not the configs' default preset.
     assert runs[0].env == {"DATNET_ALPHA": "0.5", "DATNET_TARGET_RATIO": "0.2", "DATNET_SEED": "4",
-                           "DATNET_DATA_DIR": FIXTURE_DATA}
+                           "DATNET_DATA_DIR": FIXTURE_DATA, "DATNET_OPTIONS": '{"preset": "paper_text"}'}
+    assert "shared_projection_dim" not in runs[0].config["model"]
     assert runs[0].name.startswith("datnet-f.wnut16.r0.2.alpha=0.5.seed4.")
     # A changed config is a different run (a new folder), not a finished one.
     other = plan(filter_cells(cells_for("table5-wnut16"), ["setting=alpha=0.55", "size=0.2"]), [4])[0]

@@ -25,11 +25,13 @@ class EmbeddingWithTrainableUnknown(Embedding):
         The vocabulary namespace of the words (its unknown token is the trained row).
     pretrained_file : `str`, optional (default = `None`)
         The vector file (GloVe text format) the other rows are read from.
+    projection_dim : `int`, optional (default = `None`)
+        If given, a trained linear layer projects every vector, the unknown one included, to this
+        size (e.g. a user's vectors to the size the shared encoder reads).
     vocab : `Vocabulary`, optional (default = `None`)
         Filled in by AllenNLP.
 
-    Every other parameter of AllenNLP's ``embedding`` except `trainable` and `projection_dim` may
-    be given too.
+    Every other parameter of AllenNLP's ``embedding`` except `trainable` may be given too.
     """
 
     def __init__(
@@ -37,14 +39,14 @@ class EmbeddingWithTrainableUnknown(Embedding):
         embedding_dim: int,
         vocab_namespace: str = "tokens",
         pretrained_file: Optional[str] = None,
+        projection_dim: Optional[int] = None,
         vocab: Optional[Vocabulary] = None,
         **kwargs,
     ) -> None:
         if vocab is None:
             raise ConfigurationError("embedding_with_trainable_unknown needs the vocabulary")
-        for fixed in ("trainable", "projection_dim"):
-            if kwargs.get(fixed) is not None:
-                raise ConfigurationError(f"embedding_with_trainable_unknown takes no {fixed!r}")
+        if kwargs.get("trainable") is not None:
+            raise ConfigurationError("embedding_with_trainable_unknown takes no 'trainable'")
         super().__init__(
             embedding_dim=embedding_dim,
             vocab_namespace=vocab_namespace,
@@ -56,8 +58,14 @@ class EmbeddingWithTrainableUnknown(Embedding):
         self._unknown_index = vocab.get_token_index(vocab._oov_token, vocab_namespace)
         # It starts where the fixed table has it (random, scaled like the pretrained vectors).
         self.unknown_vector = torch.nn.Parameter(self.weight.data[self._unknown_index].clone())
+        # Applied after the unknown row is swapped in (AllenNLP's own projection comes before).
+        self._output_projection = torch.nn.Linear(embedding_dim, projection_dim) if projection_dim else None
+
+    def get_output_dim(self) -> int:
+        return self._output_projection.out_features if self._output_projection else self.output_dim
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         embedded = super().forward(tokens)
         is_unknown = (tokens == self._unknown_index).unsqueeze(-1)
-        return torch.where(is_unknown, self.unknown_vector.to(embedded.dtype), embedded)
+        embedded = torch.where(is_unknown, self.unknown_vector.to(embedded.dtype), embedded)
+        return self._output_projection(embedded) if self._output_projection else embedded

@@ -40,8 +40,9 @@ class PerResourceOptimizer(Optimizer):
         resource_parameters: Optional[Dict[str, str]] = None,
     ) -> None:
         patterns = resource_parameters or {
-            "source": r"^_tag_projections\.source\.",
-            "target": r"^_tag_projections\.target\.",
+            # Distributed training names them "_module._tag_projections...".
+            "source": r"(^|\.)_tag_projections\.source\.",
+            "target": r"(^|\.)_tag_projections\.target\.",
         }
         self._resource_parameters = {
             resource: [parameter for name, parameter in model_parameters if re.search(pattern, name)]

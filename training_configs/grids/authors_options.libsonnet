@@ -1,7 +1,11 @@
 // The authors'-code combinations of DATNET_OPTIONS (see common.libsonnet), shared by the grids.
+// Each starts from the paper's text, so that a grid's runs stay the same when the configs'
+// default preset changes.
 {
+  // The paper's text: no authors'-code option.
+  paper: { preset: 'paper_text' },
   // Everything the authors' code does differently (../shared/REFERENCE.md section 2).
-  all: {
+  all: self.paper {
     unknown_words: 'trainable_unk',
     char_encoder: 'authors',
     lr_schedule: 'constant',
@@ -12,14 +16,15 @@
     target_tail: 0.2,
   },
   // The authors' character encoder makes a run about 2.2 times slower for an effect inside the
-  // seeds' spread on the base model (docs/authors-options.md): the combination without it.
+  // seeds' spread on the base model (docs/authors-options.md): the combination without it. With
+  // `at` for the models with AT it is the configs' default preset, 'recommended' (a test checks).
   all_but_char_encoder: self.all { char_encoder: 'paper' },
   // The authors' character perturbation, which only acts with AT.
   at: { at_character_norm: 'sentence_and_dimension' },
   // The grids' models with AT.
   at_models:: ['+AT', 'DATNet-F'],
   // A setting's options as a model runs them: a model with AT also gets the authors' character
-  // perturbation, unless the setting is the paper's text (no options).
+  // perturbation, unless the setting is the paper's text.
   for_model(options, model)::
-    options + (if std.member(self.at_models, model) && options != {} then self.at else {}),
+    options + (if std.member(self.at_models, model) && options != self.paper then self.at else {}),
 }

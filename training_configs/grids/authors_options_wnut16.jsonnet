@@ -7,12 +7,13 @@
 local combinations = import 'authors_options.libsonnet';
 // Each option alone takes its value in the authors' combination.
 local options = {
-  paper: {},
+  paper: combinations.paper,
   all: combinations.all,
   all_but_char_encoder: combinations.all_but_char_encoder,
 } + {
-  [name]: { [name]: combinations.all[name] }
+  [name]: combinations.paper { [name]: combinations.all[name] }
   for name in std.objectFields(combinations.all)
+  if name != 'preset'
 };
 local models = {
   Base: 'datnet_base_wnut16',
