@@ -1,7 +1,8 @@
 # make install            create .venv with the pinned environment and this package (editable)
 # make test               run the test suite
 # make train              train CONFIG and evaluate it on TEST_FILE (defaults: DATNet-F, WNUT-2016)
-# make results            rebuild the report of REPRODUCE_DIR (allennlp reproduce's --output-dir) into docs/
+# make results            rebuild the report of REPRODUCE_DIR (allennlp reproduce's --output-dir) into docs/;
+#                         EARLIER_RESULTS=docs/results.csv keeps the runs whose folders are not in REPRODUCE_DIR
 # make lock               re-resolve requirements.in into requirements.lock
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -40,7 +41,7 @@ train: install
 	$(BIN)/allennlp evaluate $(RUN_DIR)/model.tar.gz $(TEST_FILE) --output-file $(RUN_DIR)/test_metrics.json --include-package datnet_allennlp
 
 results: install
-	$(BIN)/allennlp reproduce --report $(REPRODUCE_DIR)
+	$(BIN)/allennlp reproduce --report $(REPRODUCE_DIR) $(if $(EARLIER_RESULTS),--earlier-results $(EARLIER_RESULTS))
 	cp $(REPRODUCE_DIR)/report.md docs/results.md
 	cp $(REPRODUCE_DIR)/results.csv $(REPRODUCE_DIR)/*.png docs/
 

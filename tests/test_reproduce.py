@@ -224,6 +224,50 @@ def test_a_rerun_skips_finished_runs(tiny_grid):
     assert "## tiny" in (output / "report.md").read_text()
 
 
+def test_earlier_results_join_the_report_once(tiny_grid, tmp_path):
+    output, _ = tiny_grid
+    with open(output / "results.csv") as csv_file:
+        rows = list(csv.DictReader(csv_file))
+    assert {row["paper_f1"] for row in rows} == {"34.67", ""}
+    # A results.csv written before the paper_f1 column existed, from folders that are gone.
+    earlier = tmp_path / "earlier.csv"
+    with open(earlier, "w", newline="") as csv_file:
+        columns = [column for column in rows[0] if column != "paper_f1"]
+        writer = csv.DictWriter(csv_file, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    reproduce("--report", str(elsewhere), "--earlier-results", str(earlier))
+    report = (elsewhere / "report.md").read_text()
+    assert "| wnut17 | all | Base | 2 |" in report and "| wnut17 | all | F-Transfer | 2 |" in report
+    with open(elsewhere / "results.csv") as csv_file:
+        kept = list(csv.DictReader(csv_file))
+    assert [(row["model"], row["seed"], row["f1"]) for row in kept] == [
+        (row["model"], row["seed"], row["f1"]) for row in rows
+    ]
+    # The runs found in the folder are not counted twice, and lend their paper number to the
+    # earlier rows of their cell.
+    reproduce("--report", str(output), "--earlier-results", str(earlier))
+    report = (output / "report.md").read_text()
+    assert "| wnut17 | all | Base | 2 |" in report and "| 34.67 |" in report
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "tiny").mkdir()
+    base_run = os.path.dirname(rows[0]["serialization_dir"])
+    os.symlink(base_run, moved / "tiny" / os.path.basename(base_run))
+    reproduce("--report", str(moved), "--earlier-results", str(earlier))
+    assert "| wnut17 | all | Base | 2 | " in (moved / "report.md").read_text()
+    assert "| 34.67 |" in (moved / "report.md").read_text()
+    # A file that is not a results.csv, or the option without --report, is refused.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    refused = reproduce("--report", str(elsewhere), "--earlier-results", str(bad), check=False)
+    assert refused.returncode == 2 and "is not a results.csv" in refused.stderr
+    refused = reproduce("--earlier-results", str(earlier), check=False)
+    assert refused.returncode == 2 and "--earlier-results goes with --report DIR" in refused.stderr
+
+
 def test_tsne_of_a_transfer_archive(tiny_grid, tmp_path):
     output, _ = tiny_grid
     archive = glob.glob(str(output / "tiny" / "f-transfer.*seed1*" / "model" / "model.tar.gz"))[0]

@@ -46,6 +46,8 @@ class Reproduce(Subcommand):
         subparser.add_argument("--retry-failed", action="store_true", help="run failed runs again")
         subparser.add_argument("--address", help="the address of a running Ray cluster (default: start Ray here)")
         subparser.add_argument("--report", metavar="DIR", help="only rewrite DIR's results.csv, report.md and plots")
+        subparser.add_argument("--earlier-results", metavar="CSV",
+                               help="--report: also report the runs of this results.csv whose folders are not in DIR")
         subparser.add_argument("--tsne", metavar="ARCHIVE", help="plot a t-SNE of ARCHIVE's shared features (Fig. 3)")
         subparser.add_argument("--tsne-sentences", type=int, default=500, help="--tsne: sentences per resource")
         subparser.add_argument("--tsne-source", help="--tsne: source CoNLL file (default: the archive's source training file)")
@@ -61,6 +63,8 @@ def main(args: argparse.Namespace) -> None:
     from datnet_allennlp.reproduce.experiments import GridError
 
     try:
+        if args.earlier_results and not args.report:
+            raise GridError("--earlier-results goes with --report DIR")
         if args.tsne:
             from datnet_allennlp.reproduce.tsne import plot_tsne
 
@@ -71,7 +75,7 @@ def main(args: argparse.Namespace) -> None:
 
             if not os.path.isdir(args.report):
                 raise GridError(f"--report: {args.report} is not a folder")
-            print(f"wrote {write_report(args.report)}")
+            print(f"wrote {write_report(args.report, args.earlier_results)}")
         elif args.experiment:
             reproduce(args)
         else:

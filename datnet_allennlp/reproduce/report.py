@@ -16,7 +16,7 @@ from datnet_allennlp.reproduce.runner import read_status
 
 CSV_COLUMNS = (
     "experiment", "model", "target", "target_sentences", "target_ratio", "setting", "seed",
-    "status", "precision", "recall", "f1", "dev_f1", "epoch_kept", "epochs_trained", "wall_seconds",
+    "status", "precision", "recall", "f1", "paper_f1", "dev_f1", "epoch_kept", "epochs_trained", "wall_seconds",
     "serialization_dir", "error",
 )
 
@@ -47,6 +47,7 @@ def collect(output_dir: str) -> List[Dict[str, Any]]:
             paper=spec.get("paper"),
             order=spec.get("order", 0),
         )
+        row["paper_f1"] = (spec.get("paper") or {}).get("f1")
         test = _read_json(os.path.join(directory, "test_metrics.json")) or {}
         if status["status"] == "finished":
             row.update(
@@ -63,6 +64,67 @@ def collect(output_dir: str) -> List[Dict[str, Any]]:
         rows.append(row)
     rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
     return rows
+
+
+# Columns of results.csv read back as numbers (the rest stay text).
+_INTEGER_COLUMNS = ("target_sentences", "seed", "epoch_kept", "epochs_trained")
+_FLOAT_COLUMNS = ("target_ratio", "precision", "recall", "f1", "paper_f1", "dev_f1", "wall_seconds")
+
+
+def read_earlier_results(path: str, rows: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """
+    The rows of an earlier ``results.csv`` (runs whose folders are not here: another machine, an
+    output folder since deleted) that `rows` does not already hold, for the report to keep. A run
+    is known by its experiment and its folder's name. A row without ``paper_f1`` (written before
+    that column existed) takes the paper's number from its named experiment, or from a run of the
+    same cell in `rows`; its cell comes after the cells of `rows` in its experiment.
+    """
+    from datnet_allennlp.reproduce.experiments import GridError, NAMED_EXPERIMENTS
+
+    def run_name(row: Dict[str, Any]) -> Tuple[str, str]:
+        return row["experiment"], os.path.basename(os.path.dirname(row["serialization_dir"] or ""))
+
+    known = {run_name(row) for row in rows}
+    papers = {_cell_key(row): row.get("paper") for row in rows if row.get("paper")}
+    orders = {_cell_key(row): row.get("order", 0) for row in rows}
+    try:
+        with open(path, newline="") as csv_file:
+            reader = csv.DictReader(csv_file)
+            missing = {"experiment", "model", "target", "seed", "status", "f1", "serialization_dir"} - set(
+                reader.fieldnames or ()
+            )
+            if missing:
+                raise GridError(f"--earlier-results: {path} is not a results.csv: no column {sorted(missing)}")
+            earlier = list(reader)
+    except OSError as error:
+        raise GridError(f"--earlier-results: cannot read {path}: {error.strerror}")
+    kept = []
+    for line, text_row in enumerate(earlier, start=2):
+        row: Dict[str, Any] = {key: (value if value != "" else None) for key, value in text_row.items()}
+        try:
+            for key in _INTEGER_COLUMNS:
+                row[key] = None if row.get(key) is None else int(row[key])
+            for key in _FLOAT_COLUMNS:
+                row[key] = None if row.get(key) is None else float(row[key])
+        except ValueError as error:
+            raise GridError(f"--earlier-results: {path}:{line}: {error}")
+        row["setting"] = row.get("setting") or ""
+        row["error"] = row.get("error") or ""
+        if run_name(row) in known:
+            continue
+        known.add(run_name(row))
+        key = _cell_key(row)
+        row["paper"] = {"f1": row["paper_f1"]} if row.get("paper_f1") is not None else papers.get(key)
+        row["order"] = orders.get(key, 1000 + line)
+        if row["experiment"] in NAMED_EXPERIMENTS:
+            for order, cell in enumerate(NAMED_EXPERIMENTS[row["experiment"]]()):
+                cell_key = (cell.experiment, cell.target, cell.target_sentences, cell.target_ratio, cell.setting, cell.model)
+                if cell_key == key:
+                    row["order"] = order
+                    if row["paper"] is None and cell.paper is not None:
+                        row["paper"] = {"f1": cell.paper.f1, "std": cell.paper.std, "best": cell.paper.best}
+        kept.append(row)
+    return kept
 
 
 def _percent(value: Optional[float]) -> Optional[float]:
@@ -138,9 +200,16 @@ def record_command(output_dir: str, command: str) -> None:
             commands_file.write(command + "\n")
 
 
-def write_report(output_dir: str) -> str:
-    """Writes results.csv, report.md and the plots; returns the report's path."""
+def write_report(output_dir: str, earlier_results: Optional[str] = None) -> str:
+    """
+    Writes results.csv, report.md and the plots; returns the report's path. `earlier_results`, a
+    ``results.csv`` of runs whose folders are elsewhere, adds the rows it has that the run folders
+    here do not (`read_earlier_results`).
+    """
     rows = collect(output_dir)
+    if earlier_results is not None:
+        rows += read_earlier_results(earlier_results, rows)
+        rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
     write_csv(rows, os.path.join(output_dir, "results.csv"))
     cells = summarise(rows)
     lines = ["# Reproduction report", ""]
@@ -208,7 +277,8 @@ def make_plots(output_dir: str, experiment: str, rows: Sequence[Dict[str, Any]],
     sized = [key for key in cells if key[0] == experiment and (key[2] is not None or key[3] is not None)]
     if sized:
         plots.append(_plot_f1_by_size(output_dir, experiment, sized, cells))
-    finished = [row for row in mine if row["status"] == "finished"]
+    # Runs whose folders are elsewhere (--earlier-results) have no curves here.
+    finished = [row for row in mine if row["status"] == "finished" and _epoch_metrics(row["serialization_dir"])]
     if finished:
         plots.append(_plot_curves(output_dir, experiment, finished))
     return plots
