@@ -371,7 +371,8 @@ def test_f1_by_size_plot_draws_our_means_and_the_papers_points(tmp_path):
         for seed in (1, 2, 3)
     ]
     plots = make_plots(str(tmp_path), "table3-wnut16", rows, summarise(rows))
-    assert [os.path.basename(path) for path in plots] == ["table3-wnut16-f1.png", "table3-wnut16-curves.png"]
+    # The runs' folders are missing, so they have no training curves to draw.
+    assert [os.path.basename(path) for path in plots] == ["table3-wnut16-f1.png"]
     assert is_image_with_content(plots[0])
 
 
