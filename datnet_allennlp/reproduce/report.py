@@ -62,8 +62,12 @@ def collect(output_dir: str) -> List[Dict[str, Any]]:
             # The target dev F1 of the kept epoch: what options are decided on (never test).
             row["dev_f1"] = _percent(metrics.get("best_validation_f1-measure-overall"))
         rows.append(row)
-    rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
+    rows.sort(key=_plan_order)
     return rows
+
+
+def _plan_order(row: Dict[str, Any]) -> Tuple:
+    return row["experiment"], row["order"], row["seed"]
 
 
 # Columns of results.csv read back as numbers (the rest stay text).
@@ -77,8 +81,11 @@ def read_earlier_results(path: str, rows: Sequence[Dict[str, Any]]) -> List[Dict
     output folder since deleted) that `rows` does not already hold, for the report to keep. A run
     is known by its experiment and its folder's name. A row without ``paper_f1`` (written before
     that column existed) takes the paper's number from its named experiment, or from a run of the
-    same cell in `rows`; its cell comes after the cells of `rows` in its experiment.
+    same cell in `rows`. Its cell keeps its place in a named experiment; in a grid it comes after
+    the cells of `rows`.
     """
+    from dataclasses import asdict
+
     from datnet_allennlp.reproduce.experiments import GridError, NAMED_EXPERIMENTS
 
     def run_name(row: Dict[str, Any]) -> Tuple[str, str]:
@@ -87,6 +94,7 @@ def read_earlier_results(path: str, rows: Sequence[Dict[str, Any]]) -> List[Dict
     known = {run_name(row) for row in rows}
     papers = {_cell_key(row): row.get("paper") for row in rows if row.get("paper")}
     orders = {_cell_key(row): row.get("order", 0) for row in rows}
+    named_cells: Dict[str, Dict[Tuple, Tuple[int, Any]]] = {}
     try:
         with open(path, newline="") as csv_file:
             reader = csv.DictReader(csv_file)
@@ -117,12 +125,15 @@ def read_earlier_results(path: str, rows: Sequence[Dict[str, Any]]) -> List[Dict
         row["paper"] = {"f1": row["paper_f1"]} if row.get("paper_f1") is not None else papers.get(key)
         row["order"] = orders.get(key, 1000 + line)
         if row["experiment"] in NAMED_EXPERIMENTS:
-            for order, cell in enumerate(NAMED_EXPERIMENTS[row["experiment"]]()):
-                cell_key = (cell.experiment, cell.target, cell.target_sentences, cell.target_ratio, cell.setting, cell.model)
-                if cell_key == key:
-                    row["order"] = order
-                    if row["paper"] is None and cell.paper is not None:
-                        row["paper"] = {"f1": cell.paper.f1, "std": cell.paper.std, "best": cell.paper.best}
+            if row["experiment"] not in named_cells:
+                named_cells[row["experiment"]] = {
+                    _cell_key(asdict(cell)): (order, cell.paper)
+                    for order, cell in enumerate(NAMED_EXPERIMENTS[row["experiment"]]())
+                }
+            if key in named_cells[row["experiment"]]:
+                row["order"], paper = named_cells[row["experiment"]][key]
+                if row["paper"] is None and paper is not None:
+                    row["paper"] = asdict(paper)
         kept.append(row)
     return kept
 
@@ -209,7 +220,7 @@ def write_report(output_dir: str, earlier_results: Optional[str] = None) -> str:
     rows = collect(output_dir)
     if earlier_results is not None:
         rows += read_earlier_results(earlier_results, rows)
-        rows.sort(key=lambda row: (row["experiment"], row["order"], row["seed"]))
+        rows.sort(key=_plan_order)
     write_csv(rows, os.path.join(output_dir, "results.csv"))
     cells = summarise(rows)
     lines = ["# Reproduction report", ""]
@@ -278,9 +289,10 @@ def make_plots(output_dir: str, experiment: str, rows: Sequence[Dict[str, Any]],
     if sized:
         plots.append(_plot_f1_by_size(output_dir, experiment, sized, cells))
     # Runs whose folders are elsewhere (--earlier-results) have no curves here.
-    finished = [row for row in mine if row["status"] == "finished" and _epoch_metrics(row["serialization_dir"])]
-    if finished:
-        plots.append(_plot_curves(output_dir, experiment, finished))
+    curves = [(row, _epoch_metrics(row["serialization_dir"])) for row in mine if row["status"] == "finished"]
+    curves = [(row, metrics) for row, metrics in curves if metrics]
+    if curves:
+        plots.append(_plot_curves(output_dir, experiment, curves))
     return plots
 
 
@@ -330,10 +342,10 @@ def _epoch_metrics(serialization_dir: str) -> List[Dict[str, Any]]:
     return sorted(epochs, key=lambda metrics: metrics.get("epoch", 0))
 
 
-def _plot_curves(output_dir: str, experiment: str, rows: Sequence[Dict[str, Any]]) -> str:
+def _plot_curves(output_dir: str, experiment: str, curves: Sequence[Tuple[Dict[str, Any], List[Dict[str, Any]]]]) -> str:
+    """`curves`: each run's row and its per-epoch metrics."""
     import matplotlib.pyplot as plt
 
-    curves = [(row, _epoch_metrics(row["serialization_dir"])) for row in rows]
     has_dev = any("validation_f1-measure-overall" in epoch for _, metrics in curves for epoch in metrics)
     figure, all_axes = plt.subplots(1, 2 if has_dev else 1, figsize=(12 if has_dev else 7, 4.5), squeeze=False)
     loss_axes = all_axes[0][0]
