@@ -16,16 +16,20 @@ REPRODUCE_DIR ?= reproduce
 
 .PHONY: install test train results lock
 
-install: $(VENV)/.installed $(VENV)/nltk_data/tokenizers/punkt/README
-
 # allennlp-models imports a module that downloads nltk's punkt and wordnet unless punkt is found,
-# so every allennlp command printed two download errors offline. This folder makes nltk find it
-# and skip the download at import; code that really needs punkt still gets nltk's own error.
-$(VENV)/nltk_data/tokenizers/punkt/README: $(VENV)/.installed
+# so every allennlp command printed two download errors offline. The marker folder makes nltk
+# find it and skip the download at import; code that really needs punkt still gets nltk's own
+# error. It is made before the virtual environment, so that `test-install`, the install's first
+# allennlp command, is quiet too.
+NLTK_MARKER := $(VENV)/nltk_data/tokenizers/punkt/README
+
+install: $(VENV)/.installed $(NLTK_MARKER)
+
+$(NLTK_MARKER):
 	mkdir -p $(dir $@)
 	echo "Not nltk's punkt: a marker that stops allennlp-models downloading it at import (see the Makefile)." > $@
 
-$(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
+$(VENV)/.installed: requirements.lock setup.cfg pyproject.toml | $(NLTK_MARKER)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...), found " + sys.version)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --no-deps -r requirements.lock
