@@ -403,3 +403,16 @@ def test_a_run_folder_is_claimed_by_one_process_at_a_time(tmp_path):
     write_status(folder, {"status": "finished", "wall_seconds": 1.0})
     assert execute_run({}, folder, 1) == {"status": "finished", "wall_seconds": 1.0, "ended_elsewhere": True}
     assert os.path.isfile(os.path.join(folder, "model", "model.tar.gz")) and not os.path.exists(lock)
+
+
+def test_without_address_ray_starts_its_own_instance_even_beside_a_running_cluster(monkeypatch, tmp_path):
+    # A plain ray.init() joins a `ray start` cluster of this machine and then refuses num_cpus.
+    import ray
+
+    from datnet_allennlp.reproduce.runner import run_grid
+
+    calls = []
+    monkeypatch.setattr(ray, "init", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    run_grid([], str(tmp_path), jobs=2, threads_per_job=1)
+    assert calls[0]["address"] == "local" and calls[0]["num_cpus"] == 2

@@ -232,8 +232,10 @@ def run_grid(
     if address:
         ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
     else:
+        # "local": a new instance even where a `ray start` cluster runs on this machine, which a
+        # plain ray.init() would join, refusing num_cpus.
         ray.init(
-            num_cpus=jobs * threads_per_job, include_dashboard=False, log_to_driver=False,
+            address="local", num_cpus=jobs * threads_per_job, include_dashboard=False, log_to_driver=False,
             logging_level=logging.ERROR, object_store_memory=100 * 1024 * 1024,
         )
     remote_run = ray.remote(num_cpus=threads_per_job, max_retries=0)(execute_run)
