@@ -314,3 +314,20 @@ def test_shared_labels_use_one_label_set_and_one_crf(monkeypatch, tmp_path):
     for resource in ("source", "target"):
         tagged = predictor.predict_json({"tokens": ["Obama", "in", "London"], "resource": resource})
         assert len(tagged["tags"]) == 3 and all(tag == "O" or tag[:2] in ("B-", "I-") for tag in tagged["tags"])
+
+
+def test_screening_grid_leaves_each_transfer_option_out_of_the_combination_on_f_transfer(monkeypatch):
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    cells = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_wnut16.jsonnet"))
+    options = {(cell.model, cell.setting): json.loads(cell.env["DATNET_OPTIONS"]) for cell in cells}
+    combination = options[("F-Transfer (GRAD)", "all_but_char_encoder")]
+    left_out = {setting: value for (model, setting), value in options.items()
+                if setting.startswith("all_but_char_encoder_and_")}
+    assert {model for model, setting in options if setting in left_out} == {"F-Transfer (GRAD)"}
+    assert set(left_out) == {"all_but_char_encoder_and_" + name
+                             for name in ("optimizer_per_resource", "share_labels", "target_tail")}
+    for setting, value in left_out.items():
+        name = setting[len("all_but_char_encoder_and_"):]
+        assert value == dict(combination, **{name: PAPER_TEXT_OF_RECOMMENDED[name]}) != combination
