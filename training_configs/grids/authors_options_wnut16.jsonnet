@@ -1,6 +1,6 @@
 // Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
-// AT: +AT and DATNet-F), on WNUT-2016 trained on train only so that the dev set selects the epoch
+// AT: +AT and DATNet-F; and on F-Transfer the kept combination less each transfer-only option), on WNUT-2016 trained on train only so that the dev set selects the epoch
 // and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
