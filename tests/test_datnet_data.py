@@ -1,5 +1,5 @@
 """`allennlp datnet-data check`: counts equal to the data README, every problem with its file and
-line, the tag scheme, vector coverage, the exit status."""
+line, the tag scheme, vector coverage, the exit status. `compare`: the edits between two copies."""
 
 import glob
 import os
@@ -10,6 +10,8 @@ import sys
 import pytest
 
 from datnet_allennlp.commands.datnet_data import check_file, detect_scheme
+from datnet_allennlp.data import DatnetConllReader
+from datnet_allennlp.data.corpus_comparison import compare_corpora
 from tests.conftest import FIXTURES, REPOSITORY
 from tests.test_corpus_counts import DATA_DIR, EXPECTED
 
@@ -73,3 +75,59 @@ def test_tag_schemes():
     assert detect_scheme(["B-PER", "E-PER", "S-LOC"]).startswith("BIOES")
     assert detect_scheme(["B-PER", "L-PER", "U-LOC"]).startswith("BIOUL")
     assert detect_scheme(["O", "O"]).startswith("none")
+
+
+FIRST_COPY = """RT O
+@user O
+#Paris B-geo-loc
+is O
+nice O
+
+[ O
+IMAGE O
+] O
+
+I O
+love O
+New B-geo-loc
+York I-geo-loc
+"""
+SECOND_COPY = """@user O
+Paris B-geo-loc
+is O
+nice O
+
+I O
+love O
+New B-geo-loc
+York I-geo-loc
+
+Added O
+"""
+
+
+def test_compare_pairs_edited_sentences_and_counts_the_edits_that_touch_entities(tmp_path):
+    first, second = tmp_path / "official.txt", tmp_path / "preprocessed.txt"
+    first.write_text(FIRST_COPY)
+    second.write_text(SECOND_COPY)
+    reader = DatnetConllReader()
+    comparison = compare_corpora(reader.read_sentences(str(first)), reader.read_sentences(str(second)))
+    assert comparison.sentences == (3, 3) and comparison.tokens == (12, 9) and comparison.entities == (2, 2)
+    assert comparison.paired_sentences == 2 and comparison.edited_sentences == 1
+    assert [s.tokens for s in comparison.dropped_sentences] == [["[", "IMAGE", "]"]]
+    assert [s.tokens for s in comparison.added_sentences] == [["Added"]]
+    assert comparison.edits == {(("RT",), (), False): 1, (("#Paris",), ("Paris",), True): 1}
+    assert comparison.entities_in_both == 1
+    assert comparison.entities_only_first == {("geo-loc", ("#Paris",)): 1}
+    assert comparison.entities_only_second == {("geo-loc", ("Paris",)): 1}
+    report = comparison.report("official", "preprocessed")
+    assert "token edits in paired sentences: 1 deletions, 0 insertions, 1 replacements; 1 of them touch entity tokens" in report
+    assert "sentences only in the first (up to 20):\n  line 7: [ IMAGE ]" in report
+
+
+def test_compare_names_the_file_and_line_of_a_problem(tmp_path):
+    good = os.path.join(FIXTURES, "data", "wnut2017", "train.txt")
+    result = subprocess.run([ALLENNLP, "datnet-data", "compare", good, MALFORMED[0]], cwd=REPOSITORY, capture_output=True, text=True)
+    assert result.returncode == 1 and f"error: {MALFORMED[0]}" in result.stderr
+    same = subprocess.run([ALLENNLP, "datnet-data", "compare", good, good], cwd=REPOSITORY, capture_output=True, text=True)
+    assert same.returncode == 0 and "0 deletions, 0 insertions, 0 replacements" in same.stdout

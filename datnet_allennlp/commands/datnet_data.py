@@ -2,6 +2,9 @@
 `allennlp datnet-data check PATH...`: reads CoNLL files as the `datnet_conll` reader does and
 prints, for each, its counts, entities per type, tag scheme, word-vector coverage and every
 problem with its file and line. Exits with status 1 if any file has a problem.
+
+`allennlp datnet-data compare FIRST SECOND`: what one copy of a corpus changed in the other
+(sentences and tokens dropped, added or rewritten, and the entities those edits touch).
 """
 
 import argparse
@@ -49,6 +52,22 @@ class DatnetData(Subcommand):
         check.add_argument("--entity-types", help="comma-separated entity types; any other is a problem")
         check.add_argument("--encoding", default="utf-8", help="the files' encoding (default: utf-8)")
         check.set_defaults(func=check_files)
+        compare = actions.add_parser(
+            "compare",
+            description=(
+                "Compare two copies of one CoNLL file, e.g. the official WNUT files and a paper's "
+                "preprocessed copy: sentences are paired in order, then each pair's tokens and "
+                "entities are compared. Prints the counts of each copy, the sentences only one has, "
+                "the most frequent token edits (and whether they touch entity tokens) and the "
+                "entities only one copy has. Exits with status 1 if a file has a problem."
+            ),
+            help="compare two copies of a CoNLL file",
+        )
+        compare.add_argument("first", metavar="FIRST", help="a CoNLL file (e.g. the official copy)")
+        compare.add_argument("second", metavar="SECOND", help="another copy of it")
+        compare.add_argument("--examples", type=int, default=20, help="how many of each kind to list (default: 20)")
+        compare.add_argument("--encoding", default="utf-8", help="the files' encoding (default: utf-8)")
+        compare.set_defaults(func=compare_files)
         subparser.set_defaults(func=lambda args: subparser.print_help())
         return subparser
 
@@ -69,6 +88,19 @@ def check_files(args: argparse.Namespace) -> None:
     if failed:
         print(f"{failed} of {len(args.paths)} files have problems", file=sys.stderr)
         sys.exit(1)
+
+
+def compare_files(args: argparse.Namespace) -> None:
+    from datnet_allennlp.data.conll_reader import ConllFormatError, DatnetConllReader
+    from datnet_allennlp.data.corpus_comparison import compare_corpora
+
+    reader = DatnetConllReader(encoding=args.encoding)
+    try:
+        first, second = reader.read_sentences(args.first), reader.read_sentences(args.second)
+    except ConllFormatError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    print(compare_corpora(first, second).report(args.first, args.second, args.examples))
 
 
 @dataclass
