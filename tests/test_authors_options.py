@@ -110,6 +110,16 @@ def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
     assert [swept[key] for key in epsilons] == [2.0] * 3
 
 
+def test_hashtags_option_sets_every_datnet_reader(monkeypatch):
+    for config in ("datnet_f_wnut16", "datnet_base_wnut16"):
+        assert "strip_hashtags" not in json.dumps(evaluated(config, {}, monkeypatch))
+        stripped = evaluated(config, {"hashtags": "strip"}, monkeypatch)
+        readers = [stripped[key] for key in ("dataset_reader", "validation_dataset_reader")]
+        readers = [part for reader in readers for part in ([reader["source"], reader["target"]] if "target" in reader else [reader])]
+        assert len(readers) == (4 if config == "datnet_f_wnut16" else 2)
+        assert all(reader["strip_hashtags"] is True for reader in readers)
+
+
 def test_unknown_options_are_refused(monkeypatch):
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: preset must be one of \["paper_text", "recommended"\], got "authors"'):
         evaluated("datnet_f_wnut16", {"preset": "authors"}, monkeypatch)
@@ -119,6 +129,8 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"lr_schedule": "cosine"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: at_epsilon must be a number, got "x"'):
         evaluated("datnet_f_wnut16", {"at_epsilon": "x"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: hashtags must be "keep" or "strip", got true'):
+        evaluated("datnet_f_wnut16", {"hashtags": True}, monkeypatch)
 
 
 def test_low_resource_sampling_draws_from_train_only(monkeypatch):

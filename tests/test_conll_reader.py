@@ -63,6 +63,17 @@ def test_wnut_tab_separated_with_invisible_characters_and_emoji():
     assert words_and_tags(instances)[0][1][14:17] == ["B-facility", "I-facility", "L-facility"]
 
 
+def test_strip_hashtags_changes_what_the_model_reads_not_the_words_or_tags():
+    tokens = ["#Steelers", "win", "#", "##1", "C#", "@#x", "#nowplaying"]
+    tags = ["B-sportsteam", "O", "O", "O", "O", "O", "O"]
+    plain = DatnetConllReader().text_to_instance(tokens, tags)
+    stripped = DatnetConllReader(strip_hashtags=True).text_to_instance(tokens, tags)
+    assert [t.text for t in plain["tokens"]] == tokens
+    assert [t.text for t in stripped["tokens"]] == ["Steelers", "win", "#", "1", "C#", "@#x", "nowplaying"]
+    assert stripped["metadata"]["words"] == tokens
+    assert stripped["tags"].labels == plain["tags"].labels == ["U-sportsteam"] + ["O"] * 6
+
+
 def test_label_namespace_can_be_set():
     instances = read(os.path.join(DATA, "wnut2016", "train.txt"), label_namespace="wnut_labels")
     assert instances[0]["tags"]._label_namespace == "wnut_labels"

@@ -46,6 +46,10 @@ local paper_text = {
   target_tail: 0.0,
   // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
   wnut16_train: 'train+dev',
+  // Hashtags: 'keep' (the paper's text and the authors' code) or 'strip': the model reads
+  // '#Steelers' as 'Steelers', so that more of them have a pretrained vector (the reader's
+  // strip_hashtags; the output words keep the '#').
+  hashtags: 'keep',
   // One label set and one CRF transition matrix for both resources (the authors' code).
   share_labels: false,
   // One Adam state per resource, stepped by that resource's batches (the authors' code).
@@ -95,6 +99,8 @@ local custom_target = {
   vectors_dim: std.parseInt(std.extVar('DATNET_TARGET_VECTORS_DIM')),
 };
 local authors_chars = options.char_encoder == 'authors';
+local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
+else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
 
 {
   // Each corpus: where its splits are, its entity types, and whether English GloVe vectors
@@ -262,6 +268,7 @@ local authors_chars = options.char_encoder == 'authors';
     // Distributed training: every worker reads all sentences; resource_batches shares each batch.
     distributed_sharding: false,
     [if shared_labels then 'label_namespace']: 'labels',
+    [if strip_hashtags then 'strip_hashtags']: true,
   } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
        else {}),

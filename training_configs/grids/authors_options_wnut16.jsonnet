@@ -1,6 +1,7 @@
 // Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
-// AT: +AT and DATNet-F; and on F-Transfer the kept combination less each transfer-only option), on WNUT-2016 trained on train only so that the dev set selects the epoch
+// AT: +AT and DATNet-F; on F-Transfer the kept combination less each transfer-only option; and the
+// kept combination with hashtags stripped), on WNUT-2016 trained on train only so that the dev set selects the epoch
 // and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
@@ -26,6 +27,10 @@ local options = {
   // than 1.
   ['all_but_char_encoder_and_' + name]: combinations.all_but_char_encoder { [name]: paper_values[name] }
   for name in transfer_only
+} + {
+  // Not an authors'-code option: their copy of WNUT-2016 keeps the '#' of all but about 20 test
+  // entity tokens (docs/authors-options.md, "The authors' WNUT copies").
+  all_but_char_encoder_plus_hashtags_stripped: combinations.all_but_char_encoder { hashtags: 'strip' },
 };
 local transfer_only_settings = transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
