@@ -40,6 +40,7 @@ def test_the_command_prints_the_readme_numbers_and_coverage():
     assert "sentences 14,041  tokens 203,621  (+DOCSTART 204,567)  tag scheme IOB1" in result.stdout
     assert "entities 23,499: LOC 7140, MISC 3438, ORG 6321, PER 6600" in result.stdout
     assert re.search(r"vectors cover \d+\.\d % of word types \([\d,]+ of 9,068\)", result.stdout)
+    assert re.search(r"hashtags 449 tokens, in 9 of 1,496 entities \(0\.6 %\); the vectors cover \d+ of them", result.stdout)
     assert "nltk_data" not in result.stdout + result.stderr
 
 
@@ -59,6 +60,16 @@ def test_all_problems_are_listed_not_only_the_first(tmp_path):
     checked = check_file(str(path), None, "utf-8", None)
     assert [problem.split(": ")[0] for problem in checked.problems] == [f"{path}:3", f"{path}:5"]
     assert checked.sentences == 2 and checked.entities == {"ORG": 1, "PER": 1}
+
+
+def test_hashtags_are_counted_with_the_entities_that_hold_one(tmp_path):
+    path = tmp_path / "tweets.txt"
+    path.write_text("#GoHawks B-sportsteam\nwin O\n#sad O\n# O\n\nSeattle B-geo-loc\n#WA I-geo-loc\n")
+    vectors = {"gohawks", "seattle"}
+    checked = check_file(str(path), None, "utf-8", vectors)
+    assert (checked.hashtag_tokens, checked.hashtag_entities, checked.covered_stripped_hashtags) == (3, 2, 1)
+    assert "hashtags 3 tokens, in 2 of 2 entities (100.0 %); the vectors cover 1 of them without the '#'" in checked.report()
+    assert "hashtags" not in check_file(os.path.join(FIXTURES, "data", "conll2003_en", "train.txt"), None, "utf-8", None).report()
 
 
 def test_the_exit_status_says_whether_any_file_has_a_problem():

@@ -16,7 +16,7 @@ from typing import List, Optional, Sequence, Set, Tuple
 
 from allennlp.commands.subcommand import Subcommand
 
-from datnet_allennlp.data.conll_reader import DOCSTART
+from datnet_allennlp.data.conll_reader import DOCSTART, HASHTAG_MARK
 
 DEFAULT_VECTORS = os.path.join("$DATNET_DATA_DIR", "embeddings", "glove.6B.50d.ner-vocab.txt")
 
@@ -117,6 +117,11 @@ class FileCheck:
     # Word types and tokens the vectors cover, of all (lowercased), where vectors were given.
     covered_types: Optional[Tuple[int, int]] = None
     covered_tokens: Optional[Tuple[int, int]] = None
+    # Tokens that are hashtags, entities holding one, and (where vectors were given) hashtags
+    # the vectors cover once the '#' is stripped (the reader's strip_hashtags).
+    hashtag_tokens: int = 0
+    hashtag_entities: int = 0
+    covered_stripped_hashtags: Optional[int] = None
 
     def report(self) -> str:
         lines = [self.path]
@@ -133,6 +138,15 @@ class FileCheck:
                     f"  vectors cover {100 * types / all_types:.1f} % of word types ({types:,} of "
                     f"{all_types:,}) and {100 * tokens / all_tokens:.1f} % of tokens"
                 )
+            if self.hashtag_tokens:
+                entities = sum(self.entities.values())
+                line = (
+                    f"  hashtags {self.hashtag_tokens:,} tokens, in {self.hashtag_entities:,} of "
+                    f"{entities:,} entities ({100 * self.hashtag_entities / max(entities, 1):.1f} %)"
+                )
+                if self.covered_stripped_hashtags is not None:
+                    line += f"; the vectors cover {self.covered_stripped_hashtags:,} of them without the '#'"
+                lines.append(line)
         lines.append(f"  problems: {len(self.problems)}" if self.problems else "  problems: none")
         lines.extend(f"    {problem}" for problem in self.problems)
         return "\n".join(lines)
@@ -154,11 +168,19 @@ def check_file(
     raw_tags, checked.docstarts = _tag_column(path, encoding)
     checked.sentences, checked.tokens, checked.scheme = len(sentences), len(tokens), detect_scheme(raw_tags)
     checked.entities = Counter(span[0] for sentence in sentences for span in iob_to_spans(sentence.tags))
+    hashtags = [token for token in tokens if HASHTAG_MARK.match(token)]
+    checked.hashtag_tokens = len(hashtags)
+    checked.hashtag_entities = sum(
+        any(HASHTAG_MARK.match(token) for token in sentence.tokens[start : end + 1])
+        for sentence in sentences
+        for _, start, end in iob_to_spans(sentence.tags)
+    )
     if vectors is not None:
         words = Counter(token.lower() for token in tokens)
         covered = [word for word in words if word in vectors]
         checked.covered_types = (len(covered), len(words))
         checked.covered_tokens = (sum(words[word] for word in covered), len(tokens))
+        checked.covered_stripped_hashtags = sum(HASHTAG_MARK.sub("", token).lower() in vectors for token in hashtags)
     return checked
 
 
