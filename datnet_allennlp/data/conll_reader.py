@@ -89,8 +89,8 @@ class DatnetConllReader(DatasetReader):
     strip_hashtags : `bool`, optional (default = `False`)
         The model reads a hashtag without its leading ``#`` (``#Steelers`` as ``Steelers``), so
         that its word has a pretrained vector more often; the instance's ``words`` (and so the
-        predictor's output) keep the ``#``. Tags are unchanged. In WNUT-2016, 317 test entity
-        tokens are hashtags against 10 in train.
+        predictor's output) keep the ``#``. Tags are unchanged. (WNUT-2016: 9.0 % of the test
+        entities hold a hashtag, 0.6 % of train's; on its dev set this was not a finding.)
     """
 
     def __init__(
