@@ -120,6 +120,60 @@ def test_hashtags_option_sets_every_datnet_reader(monkeypatch):
         assert all(reader["strip_hashtags"] is True for reader in readers)
 
 
+def test_batches_option_sets_the_training_sampler_only(monkeypatch):
+    for config in ("datnet_f_wnut16", "datnet_base_wnut16"):
+        assert "sort_by_length" not in json.dumps(evaluated(config, {}, monkeypatch))
+        random_batches = evaluated(config, {"batches": "random"}, monkeypatch)
+        assert random_batches["data_loader"]["batch_sampler"]["sort_by_length"] is False
+        assert "sort_by_length" not in random_batches["validation_data_loader"]["batch_sampler"]
+
+
+def test_random_batches_mix_lengths_and_cover_every_sentence_once():
+    instances = instances_of(num_source=100, num_target=100)
+    lengths = [len(instance["tokens"]) for instance in instances]
+    bucketed = ResourceBatchSampler(batch_size=10, source_fraction=1.0)
+    shuffled = ResourceBatchSampler(batch_size=10, source_fraction=1.0, sort_by_length=False)
+
+    def length_spread(sampler):
+        batches = list(sampler.get_batch_indices(instances))
+        assert sorted(i for batch in batches for i in batch) == list(range(200))
+        assert all(len({instances[i]["metadata"]["resource"] for i in batch}) == 1 for batch in batches)
+        return sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches)
+
+    # Lengths cycle 1..7 (source) and 1..5 (target): bucketed batches hold one or two lengths,
+    # random ones nearly all of them, and a new draw each epoch.
+    assert length_spread(bucketed) <= 20 < 60 <= length_spread(shuffled)
+    assert list(shuffled.get_batch_indices(instances)) != list(shuffled.get_batch_indices(instances))
+    in_order = ResourceBatchSampler(batch_size=10, source_fraction=1.0, sort_by_length=False, shuffle=False)
+    assert list(in_order.get_batch_indices(instances))[0] == list(range(10))
+
+
+def test_tensorflow_initialization_follows_tensorflow_defaults(monkeypatch):
+    config = evaluated("datnet_f_wnut17", {"initialization": "tensorflow"}, monkeypatch)
+    reader = DatasetReader.from_params(Params(config["dataset_reader"]))
+    instances = list(reader.read(config["train_data_path"]))
+    vocab = Vocabulary.from_params(Params(config["vocabulary"]), instances=instances)
+    torch.manual_seed(0)
+    model = Model.from_params(vocab=vocab, params=Params(config["model"]))
+    lstm = model._shared_encoder._module
+    hidden = lstm.hidden_size
+    forget = slice(hidden, 2 * hidden)  # PyTorch's gates: input, forget, cell, output
+    assert torch.all(lstm.bias_ih_l0 == 0) and torch.all(lstm.bias_hh_l0[forget] == 1)
+    assert lstm.bias_hh_l0.sum().item() == hidden
+    for weight in (lstm.weight_ih_l0, model._shared_projection[0].weight, model._tag_projections["target"].weight,
+                   model.discriminator._output.weight):
+        limit = (6 / sum(weight.shape[:2])) ** 0.5  # Glorot-uniform: every entry within the limit
+        assert weight.abs().max().item() <= limit and weight.abs().max().item() > 0.9 * limit
+    assert torch.all(model._shared_projection[0].bias == 0) and torch.all(model._tag_projections["source"].bias == 0)
+    # The word vectors are untouched (the same seed draws the same rows where a word has none).
+    torch.manual_seed(0)
+    default = Model.from_params(
+        vocab=vocab, params=Params(evaluated("datnet_f_wnut17", {}, monkeypatch)["model"])
+    )
+    assert torch.equal(model._word_embedders["target"].weight, default._word_embedders["target"].weight)
+    assert torch.any(default._shared_encoder._module.bias_ih_l0 != 0)
+
+
 def test_unknown_options_are_refused(monkeypatch):
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: preset must be one of \["paper_text", "recommended"\], got "authors"'):
         evaluated("datnet_f_wnut16", {"preset": "authors"}, monkeypatch)
@@ -131,6 +185,10 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"at_epsilon": "x"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: hashtags must be "keep" or "strip", got true'):
         evaluated("datnet_f_wnut16", {"hashtags": True}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: batches must be "length_buckets" or "random", got "sorted"'):
+        evaluated("datnet_f_wnut16", {"batches": "sorted"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: initialization must be "pytorch" or "tensorflow", got "keras"'):
+        evaluated("datnet_f_wnut16", {"initialization": "keras"}, monkeypatch)
 
 
 def test_low_resource_sampling_draws_from_train_only(monkeypatch):

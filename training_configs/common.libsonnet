@@ -52,6 +52,13 @@ local paper_text = {
   hashtags: 'keep',
   // One label set and one CRF transition matrix for both resources (the authors' code).
   share_labels: false,
+  // Initial weights: 'pytorch' (PyTorch's and AllenNLP's defaults) or 'tensorflow' (the authors'
+  // TensorFlow 1 defaults: Glorot-uniform weight matrices and zero biases for the LSTM, the Dense
+  // layers and the character CNN, and an LSTM forget-gate bias of 1). Not in the paper's text.
+  initialization: 'pytorch',
+  // Training batches: 'length_buckets' (sentences of similar length together: less padding) or
+  // 'random' (the authors' code). Not in the paper's text; AllenNLP's usual bucketing is ours.
+  batches: 'length_buckets',
   // One Adam state per resource, stepped by that resource's batches (the authors' code).
   optimizer_per_resource: false,
   // DATNet-P: the discriminator reads 'shared' or 'private_and_shared' (the authors' code) and
@@ -99,6 +106,24 @@ local custom_target = {
   vectors_dim: std.parseInt(std.extVar('DATNET_TARGET_VECTORS_DIM')),
 };
 local authors_chars = options.char_encoder == 'authors';
+local tensorflow_initialization = if options.initialization == 'tensorflow' then true else if options.initialization == 'pytorch' then false
+else error 'DATNET_OPTIONS: initialization must be "pytorch" or "tensorflow", got ' + std.manifestJsonMinified(options.initialization);
+// AllenNLP applies the first pattern that matches a parameter's name. The word embeddings (pretrained
+// or the trained unknown vector), the character embedding and the CRF keep their own initialisation.
+local tensorflow_initializer = {
+  local lstms = '(_shared_encoder|_private_encoders)',
+  local dense = '(_shared_projection|_tag_projections|discriminator|_character_encoder\\._encoder)',
+  regexes: [
+    [lstms + '.*weight_(ih|hh)', { type: 'xavier_uniform' }],
+    [lstms + '.*bias_ih', { type: 'zero' }],
+    // PyTorch adds bias_ih and bias_hh: the forget gate starts at 1, as TensorFlow's forget_bias.
+    [lstms + '.*bias_hh', { type: 'lstm_hidden_bias' }],
+    [dense + '.*weight', { type: 'xavier_uniform' }],
+    [dense + '.*bias', { type: 'zero' }],
+  ],
+};
+local random_batches = if options.batches == 'random' then true else if options.batches == 'length_buckets' then false
+else error 'DATNET_OPTIONS: batches must be "length_buckets" or "random", got ' + std.manifestJsonMinified(options.batches);
 local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
 else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
 
@@ -402,6 +427,7 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
       [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha },
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
+      [if tensorflow_initialization then 'initializer']: tensorflow_initializer,
     },
     validation_dataset_reader: $.datnet_reader(target, transfer, source, sample=false),
     data_loader: { batch_sampler: {
@@ -409,6 +435,7 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
       batch_size: 32,
       source_fraction: if transfer == 'partial' then options.p_source_fraction else 0.3,
       [if transfer != 'none' && options.target_tail > 0 then 'target_tail_fraction']: options.target_tail,
+      [if random_batches then 'sort_by_length']: false,
     } },
     // Validation and `allennlp evaluate` score every sentence, source ones included.
     validation_data_loader: {

@@ -1,7 +1,8 @@
 // Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
 // AT: +AT and DATNet-F; on F-Transfer the kept combination less each transfer-only option; and the
-// kept combination with hashtags stripped), on WNUT-2016 trained on train only so that the dev set selects the epoch
+// kept combination with hashtags stripped, with random batches, with TensorFlow's initial weights,
+// with GRAD's equal weights), on WNUT-2016 trained on train only so that the dev set selects the epoch
 // and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
@@ -31,8 +32,19 @@ local options = {
   // Not an authors'-code option: their copy of WNUT-2016 keeps the '#' of all but about 20 test
   // entity tokens (docs/authors-options.md, "The authors' WNUT copies").
   all_but_char_encoder_plus_hashtags_stripped: combinations.all_but_char_encoder { hashtags: 'strip' },
+  // The authors' code puts sentences together at random; ours groups similar lengths.
+  all_but_char_encoder_plus_random_batches: combinations.all_but_char_encoder { batches: 'random' },
+  // The authors' TensorFlow initial weights (forget-gate bias 1, Glorot-uniform, zero biases).
+  all_but_char_encoder_plus_tensorflow_initialization: combinations.all_but_char_encoder { initialization: 'tensorflow' },
+  // GRAD's weights as the authors' code has them (env below).
+  all_but_char_encoder_plus_equal_grad_weights: combinations.all_but_char_encoder,
 };
-local transfer_only_settings = transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
+// The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
+// weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
+local extra_env = { all_but_char_encoder_plus_equal_grad_weights: { DATNET_ALPHA: '0.5' } };
+// Settings that act only on a model with a discriminator.
+local discriminator_only = ['all_but_char_encoder_plus_equal_grad_weights'];
+local transfer_only_settings = transfer_only + discriminator_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
   Base: 'datnet_base_wnut16',
   'F-Transfer (GRAD)': 'ablation_f_transfer_grad_wnut16',
@@ -57,7 +69,7 @@ local with_at_settings = ['paper', 'all', 'all_but_char_encoder'];
         DATNET_OPTIONS: std.manifestJsonMinified(
           combinations.for_model(options[option], model) { wnut16_train: 'train' }
         ),
-      },
+      } + std.get(extra_env, option, {}),
     }
     for option in std.objectFields(options)
     for model in std.objectFields(models)
