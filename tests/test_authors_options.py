@@ -102,6 +102,16 @@ def test_each_option_changes_its_part_of_the_config(monkeypatch):
     assert partial["data_loader"]["batch_sampler"]["source_fraction"] == 1.0
 
 
+def test_f_source_fraction_sets_the_training_sampler_of_full_transfer(monkeypatch):
+    assert evaluated("datnet_f_wnut16", {}, monkeypatch)["data_loader"]["batch_sampler"]["source_fraction"] == 0.3
+    every_batch = evaluated("datnet_f_wnut16", {"f_source_fraction": 1.0}, monkeypatch)
+    assert every_batch["data_loader"]["batch_sampler"]["source_fraction"] == 1.0
+    # Validation always scores every sentence; DATNet-P keeps its own option.
+    assert every_batch["validation_data_loader"]["batch_sampler"]["source_fraction"] == 1.0
+    partial = evaluated("datnet_p_wnut17", {"f_source_fraction": 1.0}, monkeypatch)
+    assert partial["data_loader"]["batch_sampler"]["source_fraction"] == 0.3
+
+
 def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
     epsilons = ("source_word_epsilon", "target_word_epsilon", "character_epsilon")
     default = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
@@ -189,6 +199,24 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"batches": "sorted"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: initialization must be "pytorch" or "tensorflow", got "keras"'):
         evaluated("datnet_f_wnut16", {"initialization": "keras"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: wnut16_train must be "train\+dev", "train" or "train\+dev_dev_selects", got "dev"'):
+        evaluated("datnet_f_wnut16", {"wnut16_train": "dev"}, monkeypatch)
+
+
+def test_wnut16_train_chooses_the_training_files_and_whether_dev_selects(monkeypatch):
+    merged, train_only, authors = (
+        evaluated("datnet_f_wnut16", {"wnut16_train": value}, monkeypatch)
+        for value in ("train+dev", "train", "train+dev_dev_selects")
+    )
+    assert [os.path.basename(path) for path in merged["train_data_path"]["target"]] == ["train.txt", "dev.txt"]
+    assert "validation_data_path" not in merged  # the paper's protocol: the last epoch
+    assert os.path.basename(train_only["train_data_path"]["target"]) == "train.txt"
+    assert train_only["validation_data_path"].endswith("wnut2016/dev.txt")
+    # The authors' code with use_dev: dev is trained on and still selects the epoch.
+    assert authors["train_data_path"] == merged["train_data_path"]
+    assert authors["validation_data_path"] == train_only["validation_data_path"]
+    # The other corpora keep their protocol whatever the option says.
+    assert evaluated("datnet_f_wnut17", {"wnut16_train": "train+dev"}, monkeypatch)["validation_data_path"].endswith("wnut2017/dev.txt")
 
 
 def test_low_resource_sampling_draws_from_train_only(monkeypatch):
@@ -401,3 +429,20 @@ def test_screening_grid_leaves_each_transfer_option_out_of_the_combination_on_f_
     for setting, value in left_out.items():
         name = setting[len("all_but_char_encoder_and_"):]
         assert value == dict(combination, **{name: PAPER_TEXT_OF_RECOMMENDED[name]}) != combination
+
+
+def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(monkeypatch):
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    cells = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_wnut16.jsonnet"))
+    by_cell = {(cell.model, cell.setting): cell for cell in cells}
+    combination = json.loads(by_cell[("F-Transfer (GRAD)", "all_but_char_encoder")].env["DATNET_OPTIONS"])
+    for setting in ("all_but_char_encoder_plus_equal_grad_weights", "all_but_char_encoder_plus_all_source_batches"):
+        assert {model for model, name in by_cell if name == setting} == {"F-Transfer (GRAD)"}
+    equal_weights = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_equal_grad_weights")]
+    assert equal_weights.env["DATNET_ALPHA"] == "0.5"
+    assert json.loads(equal_weights.env["DATNET_OPTIONS"]) == combination
+    every_source_batch = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_all_source_batches")]
+    assert json.loads(every_source_batch.env["DATNET_OPTIONS"]) == dict(combination, f_source_fraction=1)
+    assert "DATNET_ALPHA" not in every_source_batch.env

@@ -44,7 +44,9 @@ local paper_text = {
   at_epsilon: 5.0,
   // The fraction of the target batches that ends each epoch, target only (the authors': 0.2).
   target_tail: 0.0,
-  // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept) or 'train' (dev selects).
+  // WNUT-2016 training data: 'train+dev' (the paper; last epoch kept), 'train' (dev selects) or
+  // 'train+dev_dev_selects' (the authors' code with its use_dev flag: the dev set, inside the
+  // training data, still selects the epoch).
   wnut16_train: 'train+dev',
   // Hashtags: 'keep' (the paper's text and the authors' code) or 'strip': the model reads
   // '#Steelers' as 'Steelers', so that more of them have a pretrained vector (the reader's
@@ -65,6 +67,9 @@ local paper_text = {
   // each epoch uses `p_source_fraction` of the source batches (the authors': 1.0).
   p_discriminator_input: 'shared',
   p_source_fraction: 0.3,
+  // DATNet-F and F-Transfer: each epoch uses this fraction of the source batches (the paper's
+  // text is silent; the authors' code: 0.3).
+  f_source_fraction: 0.3,
 };
 local presets = {
   // Every option as the paper's text has it.
@@ -124,6 +129,9 @@ local tensorflow_initializer = {
 };
 local random_batches = if options.batches == 'random' then true else if options.batches == 'length_buckets' then false
 else error 'DATNET_OPTIONS: batches must be "length_buckets" or "random", got ' + std.manifestJsonMinified(options.batches);
+local wnut16_merged = if std.member(['train+dev', 'train+dev_dev_selects'], options.wnut16_train) then true
+else if options.wnut16_train == 'train' then false
+else error 'DATNET_OPTIONS: wnut16_train must be "train+dev", "train" or "train+dev_dev_selects", got ' + std.manifestJsonMinified(options.wnut16_train);
 local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
 else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
 
@@ -362,8 +370,10 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
   // WNUT-2016 trains on train + dev merged (as the paper and all prior work do), so it has no
   // dev set to select on: it trains the fixed 50 epochs and keeps the last one. The other
   // corpora keep the epoch with the best target dev F1. Nothing looks at the test set.
-  // Option wnut16_train 'train' gives WNUT-2016 the other corpora's protocol (train, dev selects).
-  local merged_dev(corpus) = corpus == 'wnut2016' && options.wnut16_train == 'train+dev',
+  // Option wnut16_train 'train' gives WNUT-2016 the other corpora's protocol (train, dev selects);
+  // 'train+dev_dev_selects' merges and still validates on dev, as the authors' code does.
+  local merged_dev(corpus) = corpus == 'wnut2016' && wnut16_merged,
+  local no_dev_selection(corpus) = corpus == 'wnut2016' && options.wnut16_train == 'train+dev',
   target_train_path(corpus):: if merged_dev(corpus) then [$.path(corpus, 'train'), $.path(corpus, 'dev')]
                               else $.path(corpus, 'train'),
   // The training reader (sample=true) samples the target data; the validation reader never
@@ -378,7 +388,7 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
     target: $.resource_reader(target, 'target', sample, options.share_labels),
   },
   // A user's corpus without a dev set trains the 50 epochs and keeps the last one.
-  target_validation(corpus):: if merged_dev(corpus) || $.path(corpus, 'dev') == '' then {} else {
+  target_validation(corpus):: if no_dev_selection(corpus) || $.path(corpus, 'dev') == '' then {} else {
     validation_data_path: $.path(corpus, 'dev'),
   },
 
@@ -433,7 +443,7 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
     data_loader: { batch_sampler: {
       type: 'resource_batches',
       batch_size: 32,
-      source_fraction: if transfer == 'partial' then options.p_source_fraction else 0.3,
+      source_fraction: if transfer == 'partial' then options.p_source_fraction else options.f_source_fraction,
       [if transfer != 'none' && options.target_tail > 0 then 'target_tail_fraction']: options.target_tail,
       [if random_batches then 'sort_by_length']: false,
     } },
