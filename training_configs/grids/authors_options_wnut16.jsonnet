@@ -3,7 +3,8 @@
 // AT: +AT and DATNet-F; on F-Transfer the kept combination less each transfer-only option; and the
 // kept combination with hashtags stripped, with random batches, with TensorFlow's initial weights,
 // with GRAD's equal weights, with every source batch each epoch), on WNUT-2016 trained on train
-// only so that the dev set selects the epoch and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
+// only so that the dev set selects the epoch and decides: compare the report's dev F1 column,
+// never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
@@ -44,9 +45,10 @@ local options = {
 // The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
 // weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
 local extra_env = { all_but_char_encoder_plus_equal_grad_weights: { DATNET_ALPHA: '0.5' } };
-// Settings that act only on a model with a source corpus and a discriminator.
-local discriminator_only = ['all_but_char_encoder_plus_equal_grad_weights', 'all_but_char_encoder_plus_all_source_batches'];
-local transfer_only_settings = transfer_only + discriminator_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
+// Settings that act only on F-Transfer: GRAD's weights need a discriminator, the source-batch
+// fraction a source corpus.
+local f_transfer_only = ['all_but_char_encoder_plus_equal_grad_weights', 'all_but_char_encoder_plus_all_source_batches'];
+local transfer_only_settings = transfer_only + f_transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
   Base: 'datnet_base_wnut16',
   'F-Transfer (GRAD)': 'ablation_f_transfer_grad_wnut16',
