@@ -201,6 +201,10 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"initialization": "keras"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: wnut16_train must be "train\+dev", "train" or "train\+dev_dev_selects", got "dev"'):
         evaluated("datnet_f_wnut16", {"wnut16_train": "dev"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: f_source_fraction must be a number in \[0, 1\], got 1.5'):
+        evaluated("datnet_f_wnut16", {"f_source_fraction": 1.5}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: p_source_fraction must be a number in \[0, 1\], got "all"'):
+        evaluated("datnet_p_wnut17", {"p_source_fraction": "all"}, monkeypatch)
 
 
 def test_wnut16_train_chooses_the_training_files_and_whether_dev_selects(monkeypatch):

@@ -129,6 +129,9 @@ local tensorflow_initializer = {
 };
 local random_batches = if options.batches == 'random' then true else if options.batches == 'length_buckets' then false
 else error 'DATNET_OPTIONS: batches must be "length_buckets" or "random", got ' + std.manifestJsonMinified(options.batches);
+// A fraction of the source batches, named in the error by its option.
+local source_fraction(name) = if std.isNumber(options[name]) && options[name] >= 0 && options[name] <= 1 then options[name]
+else error 'DATNET_OPTIONS: ' + name + ' must be a number in [0, 1], got ' + std.manifestJsonMinified(options[name]);
 local wnut16_merged = if std.member(['train+dev', 'train+dev_dev_selects'], options.wnut16_train) then true
 else if options.wnut16_train == 'train' then false
 else error 'DATNET_OPTIONS: wnut16_train must be "train+dev", "train" or "train+dev_dev_selects", got ' + std.manifestJsonMinified(options.wnut16_train);
@@ -443,7 +446,7 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
     data_loader: { batch_sampler: {
       type: 'resource_batches',
       batch_size: 32,
-      source_fraction: if transfer == 'partial' then options.p_source_fraction else options.f_source_fraction,
+      source_fraction: source_fraction(if transfer == 'partial' then 'p_source_fraction' else 'f_source_fraction'),
       [if transfer != 'none' && options.target_tail > 0 then 'target_tail_fraction']: options.target_tail,
       [if random_batches then 'sort_by_length']: false,
     } },
