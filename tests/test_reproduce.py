@@ -22,7 +22,7 @@ from datnet_allennlp.reproduce.experiments import (
     parse_seeds,
     plan,
 )
-from datnet_allennlp.reproduce.report import summarise
+from datnet_allennlp.reproduce.report import collect, summarise
 from datnet_allennlp.reproduce.runner import read_status
 from tests.conftest import FIXTURES, REPOSITORY
 
@@ -122,6 +122,17 @@ def test_each_run_gets_the_settings_its_config_reads(fixture_data_dir):
     # A changed config is a different run (a new folder), not a finished one.
     other = plan(filter_cells(cells_for("table5-wnut16"), ["setting=alpha=0.55", "size=0.2"]), [4])[0]
     assert other.digest != runs[0].digest
+
+
+def test_variables_in_overrides_are_expanded_per_run(tmp_path, fixture_data_dir):
+    # An override can point at the data folder, which only the run's environment knows.
+    grid = write_grid(tmp_path, [grid_run(
+        overrides={"validation_data_path": "$DATNET_DATA_DIR/wnut2017/test.txt",
+                   "trainer.callbacks": [{"type": "adversarial_training", "note": "${DATNET_SEED}"}]},
+    )])
+    run = plan(load_grid_file(grid), [7])[0]
+    assert run.config["validation_data_path"] == os.path.join(FIXTURE_DATA, "wnut2017", "test.txt")
+    assert run.config["trainer"]["callbacks"] == [{"type": "adversarial_training", "note": "7"}]
 
 
 # --- bad grids are refused before anything runs -----------------------------------------------
@@ -341,6 +352,27 @@ def test_summary_is_mean_and_sample_std_over_finished_seeds():
     ] + [{"experiment": "e", "target": "t", "model": "m", "status": "failed", "f1": None, "paper": None}]
     (cell,) = summarise(rows).values()
     assert (cell["n"], cell["mean"], cell["std"], cell["best"], cell["failed"]) == (3, 2.0, 1.0, 3.0, 1)
+
+
+def test_a_run_validated_on_its_test_file_reports_no_dev_f1(tmp_path):
+    # Finished run folders as the runner leaves them; one validates on dev, one on its test file.
+    for name, validation in (("dev", "$DATNET_DATA_DIR/c/dev.txt"), ("test", "/data/c/test.txt")):
+        folder = tmp_path / "e" / name
+        (folder / "model").mkdir(parents=True)
+        (folder / "model" / "model.tar.gz").write_bytes(b"")
+        (folder / "status.json").write_text(json.dumps({"status": "finished", "wall_seconds": 1.0}))
+        (folder / "test_metrics.json").write_text(json.dumps({"f1-measure-overall": 0.5}))
+        (folder / "model" / "metrics.json").write_text(json.dumps(
+            {"epoch": 4, "best_epoch": 2, "best_validation_f1-measure-overall": 0.6}))
+        (folder / "run.json").write_text(json.dumps({
+            "experiment": "e", "model": name, "target": "c", "seed": 1, "order": 0,
+            "test_file": "$DATNET_DATA_DIR/c/test.txt", "env": {"DATNET_DATA_DIR": "/data"},
+            "evaluated_config": {"validation_data_path": validation},
+        }))
+    rows = {row["model"]: row for row in collect(str(tmp_path))}
+    assert rows["dev"]["dev_f1"] == 60.0 and not rows["dev"]["validates_on_test"]
+    assert rows["test"].get("dev_f1") is None and rows["test"]["validates_on_test"]
+    assert rows["test"]["f1"] == 50.0 and rows["test"]["epoch_kept"] == 2
 
 
 @pytest.mark.parametrize("grid", sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "grids", "*.jsonnet"))),

@@ -303,8 +303,9 @@ def load_grid_file(path: str) -> List[Cell]:
     the file name). Each run names a ``config`` and a ``test_file`` (relative paths are relative
     to the grid file; ``$DATNET_DATA_DIR`` and other variables are expanded) and may give
     ``model`` (a label, default the config's name), ``target``, ``target_sentences`` or
-    ``target_ratio``, ``setting`` (a label), ``overrides`` (as for ``allennlp train -o``), ``env``
-    (environment settings, e.g. ``{"DATNET_ALPHA": "0.5"}``) and ``paper_f1``.
+    ``target_ratio``, ``setting`` (a label), ``overrides`` (as for ``allennlp train -o``; variables
+    in its strings are expanded per run too), ``env`` (environment settings, e.g.
+    ``{"DATNET_ALPHA": "0.5"}``) and ``paper_f1``.
     """
     try:
         grid = Params.from_file(path).as_dict(quiet=True)
@@ -447,7 +448,8 @@ def plan(cells: Sequence[Cell], seeds: Sequence[int]) -> List[Run]:
             if not os.path.isfile(test_file):
                 raise GridError(f"{where}: test file {test_file} does not exist")
             try:
-                params = Params.from_file(cell.config, json.dumps(cell.overrides), ext_vars=_ext_vars(env))
+                params = Params.from_file(cell.config, json.dumps(expand_overrides(cell.overrides, env)),
+                                          ext_vars=_ext_vars(env))
             except Exception as error:
                 raise GridError(f"{where}: config {cell.config} does not evaluate: {error}") from None
             config = params.as_dict(quiet=True)
@@ -464,6 +466,18 @@ def expand(path: str, env: Dict[str, str]) -> str:
     """Expands ``$VARIABLES`` in a path with the run's settings, then the package defaults."""
     variables = {**CONFIG_DEFAULTS, **os.environ, **env}
     return re.sub(r"\$(\w+)|\$\{(\w+)\}", lambda m: variables.get(m.group(1) or m.group(2), m.group(0)), path)
+
+
+def expand_overrides(overrides: Any, env: Dict[str, str]) -> Any:
+    """`overrides` with ``$VARIABLES`` expanded in every string, as in `expand`: a grid can point
+    an override at the data (``"validation_data_path": "$DATNET_DATA_DIR/wnut2016/test.txt"``)."""
+    if isinstance(overrides, str):
+        return expand(overrides, env)
+    if isinstance(overrides, dict):
+        return {key: expand_overrides(value, env) for key, value in overrides.items()}
+    if isinstance(overrides, list):
+        return [expand_overrides(value, env) for value in overrides]
+    return overrides
 
 
 def _ext_vars(env: Dict[str, str]) -> Dict[str, str]:
@@ -496,7 +510,7 @@ def describe(runs: Iterable[Run]) -> List[str]:
     for run in runs:
         cell = run.cell
         settings = " ".join(f"{key}={value}" for key, value in sorted(run.env.items()) if key != "DATNET_DATA_DIR")
-        overrides = f" -o '{json.dumps(cell.overrides)}'" if cell.overrides else ""
+        overrides = f" -o '{json.dumps(expand_overrides(cell.overrides, run.env))}'" if cell.overrides else ""
         lines.append(
             f"{run.relative_dir}: {settings} allennlp train {os.path.relpath(cell.config)}{overrides}"
             f" && allennlp evaluate ... {cell.test_file}"
