@@ -130,6 +130,18 @@ def test_hashtags_option_sets_every_datnet_reader(monkeypatch):
         assert all(reader["strip_hashtags"] is True for reader in readers)
 
 
+def test_target_subset_first_reaches_the_sampled_target_reader_only(monkeypatch):
+    monkeypatch.setenv("DATNET_TARGET_SENTENCES", "100")
+    for config in ("datnet_f_wnut16", "datnet_base_wnut16"):
+        assert "subset" not in json.dumps(evaluated(config, {}, monkeypatch))
+        first = evaluated(config, {"target_subset": "first"}, monkeypatch)
+        training = first["dataset_reader"]
+        target = training["target"] if "target" in training else training
+        assert (target["max_sentences"], target["subset"]) == (100, "first")
+        # The source corpus and the readers of dev and test are never subsets.
+        assert json.dumps(first).count('"subset"') == 1
+
+
 def test_batches_option_sets_the_training_sampler_only(monkeypatch):
     for config in ("datnet_f_wnut16", "datnet_base_wnut16"):
         assert "sort_by_length" not in json.dumps(evaluated(config, {}, monkeypatch))
@@ -201,6 +213,8 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"initialization": "keras"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: wnut16_train must be "train\+dev", "train" or "train\+dev_dev_selects", got "dev"'):
         evaluated("datnet_f_wnut16", {"wnut16_train": "dev"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: target_subset must be "random" or "first", got "last"'):
+        evaluated("datnet_f_wnut16", {"target_subset": "last"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: f_source_fraction must be a number in \[0, 1\], got 1.5'):
         evaluated("datnet_f_wnut16", {"f_source_fraction": 1.5}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: p_source_fraction must be a number in \[0, 1\], got "all"'):

@@ -144,6 +144,7 @@ def test_text_to_instance_validates_tags():
         ({"max_sentences": 0}, "max_sentences must be at least 1"),
         ({"ratio": 1.5}, "ratio must be in"),
         ({"encoding": "no-such-codec"}, "unknown encoding"),
+        ({"subset": "last"}, "subset must be one of"),
     ],
 )
 def test_bad_configuration_is_refused(kwargs, message):
@@ -176,6 +177,15 @@ def test_smaller_samples_are_contained_in_larger_ones():
         smaller = set(first_words(read(WNUT17_TRAIN, max_sentences=2, sample_seed=seed)))
         larger = set(first_words(read(WNUT17_TRAIN, max_sentences=6, sample_seed=seed)))
         assert len(smaller) == 2 and smaller <= larger
+
+
+def test_the_first_subset_keeps_the_first_sentences_whatever_the_seed():
+    all_first = first_words(read(WNUT17_TRAIN))
+    for seed in (1, 2):
+        assert first_words(read(WNUT17_TRAIN, max_sentences=3, subset="first", sample_seed=seed)) == all_first[:3]
+    assert first_words(read(WNUT17_TRAIN, ratio=0.5, subset="first")) == all_first[:4]
+    # A random subset of the same size is another one (sentences 4, 6, 7, above).
+    assert first_words(read(WNUT17_TRAIN, max_sentences=3)) != all_first[:3]
 
 
 def test_ratio_sampling():

@@ -48,6 +48,10 @@ local paper_text = {
   // 'train+dev_dev_selects' (the authors' code with its use_dev flag: the dev set, inside the
   // training data, still selects the epoch).
   wnut16_train: 'train+dev',
+  // Which target sentences DATNET_TARGET_SENTENCES / DATNET_TARGET_RATIO keep: 'random' (the
+  // reader's sample_seed 1: the same sentences for every seed) or 'first' (the first ones of
+  // the training file, as the authors' code takes them; the paper's text says random).
+  target_subset: 'random',
   // Hashtags: 'keep' (the paper's text and the authors' code) or 'strip': the model reads
   // '#Steelers' as 'Steelers', so that more of them have a pretrained vector (the reader's
   // strip_hashtags; the output words keep the '#').
@@ -135,6 +139,8 @@ else error 'DATNET_OPTIONS: ' + name + ' must be a number in [0, 1], got ' + std
 local wnut16_merged = if std.member(['train+dev', 'train+dev_dev_selects'], options.wnut16_train) then true
 else if options.wnut16_train == 'train' then false
 else error 'DATNET_OPTIONS: wnut16_train must be "train+dev", "train" or "train+dev_dev_selects", got ' + std.manifestJsonMinified(options.wnut16_train);
+local target_subset = if std.member(['random', 'first'], options.target_subset) then options.target_subset
+else error 'DATNET_OPTIONS: target_subset must be "random" or "first", got ' + std.manifestJsonMinified(options.target_subset);
 local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
 else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
 
@@ -307,7 +313,8 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
     [if strip_hashtags then 'strip_hashtags']: true,
   } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
-       else {}),
+       else {})
+    + (if sample && target_subset == 'first' then { subset: 'first' } else {}),
 
   // A user's vectors of another dimension are projected to 50, the size both resources share.
   resource_word_embedding(corpus, resource):: (

@@ -20,6 +20,8 @@ from datnet_allennlp.data.tagging_schemes import (
 logger = logging.getLogger(__name__)
 
 RESOURCES = ("source", "target")
+# Which sentences a low-resource subset keeps.
+SUBSETS = ("random", "first")
 DOCSTART = "-DOCSTART-"
 # A hashtag's leading '#'s, where a letter, digit or underscore follows ('#', '##' stay whole).
 HASHTAG_MARK = re.compile(r"^#+(?=\w)")
@@ -49,8 +51,9 @@ class DatnetConllReader(DatasetReader):
     `resource` (``"source"`` or ``"target"``) it came from, and its tags live in that resource's
     label namespace.
 
-    Optionally keeps a random subset of the sentences (the low-resource protocols of the paper):
-    `max_sentences` N sentences or a `ratio` rho of them. The subset depends only on
+    Optionally keeps a subset of the sentences (the low-resource protocols of the paper):
+    `max_sentences` N sentences or a `ratio` rho of them, drawn at random or, as the authors'
+    code does, the first ones of the file (`subset`). A random subset depends only on
     `sample_seed` and the number of sentences in the file, not on Python, NumPy or the machine,
     and the subset for a smaller N is contained in the one for a larger N.
 
@@ -79,6 +82,9 @@ class DatnetConllReader(DatasetReader):
         Keep a random subset of `round(ratio * n)` of the n sentences of each file read.
     sample_seed : `int`, optional (default = `1`)
         Chooses the random subset.
+    subset : `str`, optional (default = `"random"`)
+        Which sentences `max_sentences` or `ratio` keep: ``"random"`` (drawn by `sample_seed`) or
+        ``"first"`` (the first ones of the file, the authors' code's low-resource protocol).
     encoding : `str`, optional (default = `"utf-8"`)
         The files' text encoding; ``"latin-1"`` reads the original ISO-8859-1 CoNLL-2002 files.
     distributed_sharding : `bool`, optional (default = `True`)
@@ -104,6 +110,7 @@ class DatnetConllReader(DatasetReader):
         max_sentences: Optional[int] = None,
         ratio: Optional[float] = None,
         sample_seed: int = 1,
+        subset: str = "random",
         encoding: str = "utf-8",
         distributed_sharding: bool = True,
         strip_hashtags: bool = False,
@@ -124,6 +131,8 @@ class DatnetConllReader(DatasetReader):
             raise ConfigurationError(f"max_sentences must be at least 1, got {max_sentences}")
         if ratio is not None and not 0.0 < ratio <= 1.0:
             raise ConfigurationError(f"ratio must be in (0, 1], got {ratio}")
+        if subset not in SUBSETS:
+            raise ConfigurationError(f"subset must be one of {SUBSETS}, got {subset!r}")
         try:
             "".encode(encoding)
         except LookupError:
@@ -138,6 +147,7 @@ class DatnetConllReader(DatasetReader):
         self.max_sentences = max_sentences
         self.ratio = ratio
         self.sample_seed = sample_seed
+        self.subset = subset
         self.encoding = encoding
         self.distributed_sharding = distributed_sharding
         self.strip_hashtags = strip_hashtags
@@ -254,7 +264,8 @@ class DatnetConllReader(DatasetReader):
             ) from None
 
     def sample(self, sentences: List[ConllSentence], file_path: str) -> List[ConllSentence]:
-        """Keeps `max_sentences` or `ratio` of `sentences`, in file order; all if neither is set."""
+        """Keeps `max_sentences` or `ratio` of `sentences` (`subset` says which), in file order; all
+        if neither is set."""
         total = len(sentences)
         if self.max_sentences is not None:
             keep = self.max_sentences
@@ -266,6 +277,10 @@ class DatnetConllReader(DatasetReader):
             raise ConfigurationError(
                 f"{file_path}: max_sentences is {keep}, but the file has only {total} sentences"
             )
+
+        if self.subset == "first":
+            logger.info("%s: kept the first %d of %d sentences", file_path, keep, total)
+            return sentences[:keep]
 
         def rank(index: int) -> bytes:
             return hashlib.sha256(f"{self.sample_seed}:{index}".encode()).digest()

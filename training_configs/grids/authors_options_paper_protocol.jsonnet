@@ -7,7 +7,9 @@
 // and, setting all_but_char_encoder_dev_selects, WNUT-2016 full data as the authors' code runs it
 // (use_dev): train + dev, and the dev set, although trained on, still selects the epoch;
 // setting all_but_char_encoder_test_selects is a diagnostic, not a protocol: the test set itself
-// selects the epoch, the most any choice of epoch could give (an upper bound; never a result).
+// selects the epoch, the most any choice of epoch could give (an upper bound; never a result);
+// setting all_but_char_encoder_first_sentences trains Table 3's rows on the first N training
+// sentences, as the authors' code does, instead of N drawn at random.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
@@ -62,6 +64,14 @@ local table3 = [
   ] + [
     // Table 3, WNUT-2016 with 10 to 1,000 target sentences (the issue asks for 500).
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2][index], table3_sizes[index], { wnut16_train: 'train' })
+    for model in table3
+    for index in std.range(0, std.length(table3_sizes) - 1)
+  ] + [
+    // Table 3 with the first N training sentences, as the authors' code takes them (ours are
+    // drawn at random; the first ones hold more entities, 0.65 to 0.69 a sentence at 100 to
+    // 1,000 against 0.59 to 0.61): a protocol, reported beside the random draw, not chosen on test.
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][index], table3_sizes[index],
+        { wnut16_train: 'train', target_subset: 'first' }, setting=combination + '_first_sentences')
     for model in table3
     for index in std.range(0, std.length(table3_sizes) - 1)
   ] + [
