@@ -322,6 +322,8 @@ def _plot_f1_by_size(output_dir: str, experiment: str, keys: List[Tuple], cells)
     for index, ((target, model, setting), series_keys) in enumerate(series.items()):
         color = colors[index % len(colors)]
         label = " ".join(part for part in (model, setting, target if len({k[0] for k in series}) > 1 else "") if part)
+        # Draw each line from the smallest size up, whatever order the runs came in.
+        series_keys = sorted(series_keys, key=lambda key: key[3] if by_ratio else key[2])
         xs = [key[3] if by_ratio else key[2] for key in series_keys]
         means = [cells[key]["mean"] for key in series_keys]
         stds = [cells[key]["std"] or 0.0 for key in series_keys]
