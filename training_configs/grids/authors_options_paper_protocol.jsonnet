@@ -62,16 +62,13 @@ local table3 = [
         overrides={ validation_data_path: '$DATNET_DATA_DIR/wnut2016/test.txt' })
     for model in table4
   ] + [
-    // Table 3, WNUT-2016 with 10 to 1,000 target sentences (the issue asks for 500).
-    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][index], table3_sizes[index], { wnut16_train: 'train' })
-    for model in table3
-    for index in std.range(0, std.length(table3_sizes) - 1)
-  ] + [
-    // Table 3 with the first N training sentences, as the authors' code takes them (ours are
-    // drawn at random; the first ones hold more entities, 0.64 to 0.69 a sentence at 100 to
-    // 1,000 against 0.59 to 0.61): a protocol, reported beside the random draw, not chosen on test.
+    // Table 3, WNUT-2016 with 10 to 1,000 target sentences (the issue asks for 500), drawn at
+    // random and, setting ..._first_sentences, the first N as the authors' code takes them (the
+    // first ones hold more entities, 0.64 to 0.69 a sentence at 100 to 1,000 against 0.59 to
+    // 0.61): a protocol, reported beside the random draw, not chosen on test.
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2][index], table3_sizes[index],
-        { wnut16_train: 'train', target_subset: 'first' }, setting=combination + '_first_sentences')
+        { wnut16_train: 'train' } + subset[1], setting=combination + subset[0])
+    for subset in [['', {}], ['_first_sentences', { target_subset: 'first' }]]
     for model in table3
     for index in std.range(0, std.length(table3_sizes) - 1)
   ] + [
