@@ -142,6 +142,51 @@ def test_target_subset_first_reaches_the_sampled_target_reader_only(monkeypatch)
         assert json.dumps(first).count('"subset"') == 1
 
 
+def test_target_sample_seed_run_seed_draws_other_sentences_for_each_seed(monkeypatch):
+    monkeypatch.setenv("DATNET_TARGET_SENTENCES", "2")
+
+    def drawn(options, seed):
+        monkeypatch.setenv("DATNET_SEED", str(seed))
+        config = evaluated("datnet_base_wnut16", options, monkeypatch)
+        reader = DatasetReader.from_params(Params(config["dataset_reader"]))
+        return tuple(
+            " ".join(token.text for token in instance["tokens"])
+            for instance in reader.read(config["train_data_path"])
+        )
+
+    # The default: every seed trains on the same sentences (the reader's sample_seed 1).
+    assert len({drawn({}, seed) for seed in range(1, 6)}) == 1
+    # run_seed: the reader draws with DATNET_SEED, the same sentences for the same seed.
+    per_seed = {drawn({"target_sample_seed": "run_seed"}, seed) for seed in range(1, 6)}
+    assert len(per_seed) > 1
+    assert drawn({"target_sample_seed": "run_seed"}, 3) == drawn({"target_sample_seed": 3}, 7)
+    monkeypatch.setenv("DATNET_SEED", "7")
+    config = evaluated("datnet_f_wnut16", {"target_sample_seed": "run_seed"}, monkeypatch)
+    assert config["dataset_reader"]["target"]["sample_seed"] == 7
+    # Only the sampled target reader draws; the source and the dev and test readers read all.
+    assert json.dumps(config).count('"sample_seed"') == 1
+    # Without a sample there is nothing to draw.
+    monkeypatch.setenv("DATNET_TARGET_SENTENCES", "")
+    assert "sample_seed" not in json.dumps(evaluated("datnet_f_wnut16", {"target_sample_seed": "run_seed"}, monkeypatch))
+
+
+def test_char_vocabulary_all_files_counts_the_characters_of_every_file_of_both_corpora(monkeypatch):
+    assert "character_files" not in json.dumps(evaluated("datnet_f_wnut16", {}, monkeypatch))
+    transfer = evaluated("datnet_f_wnut16", {"char_vocabulary": "all_files"}, monkeypatch)["vocabulary"]
+    files = [os.path.relpath(path, FIXTURE_DATA) for path in transfer["character_files"]["token_characters"]]
+    assert files == [f"{corpus}/{split}.txt" for corpus in ("conll2003_en", "wnut2016") for split in ("train", "dev", "test")]
+    assert (transfer["type"], transfer["character_min_count"]) == ("from_instances_and_corpus_files", 5)
+    base = evaluated("datnet_base_wnut17", {"char_vocabulary": "all_files", "char_min_count": 2}, monkeypatch)["vocabulary"]
+    assert [os.path.basename(os.path.dirname(path)) for path in base["character_files"]["token_characters"]] == ["wnut2017"] * 3
+    assert base["character_min_count"] == 2
+    # A user's corpus has no test file in the config: its train and dev files are counted.
+    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
+    monkeypatch.setenv("DATNET_TARGET_DEV", "")
+    custom = evaluated("datnet_f_custom", {"char_vocabulary": "all_files"}, monkeypatch)["vocabulary"]
+    assert [os.path.relpath(path, FIXTURE_DATA) for path in custom["character_files"]["token_characters"]][-1] == "wnut2017/train.txt"
+    assert custom["tag_files"]  # the label set of a corpus without written types still comes along
+
+
 def test_batches_option_sets_the_training_sampler_only(monkeypatch):
     for config in ("datnet_f_wnut16", "datnet_base_wnut16"):
         assert "sort_by_length" not in json.dumps(evaluated(config, {}, monkeypatch))
@@ -215,6 +260,12 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"wnut16_train": "dev"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: target_subset must be "random" or "first", got "last"'):
         evaluated("datnet_f_wnut16", {"target_subset": "last"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed", got "each"'):
+        evaluated("datnet_f_wnut16", {"target_sample_seed": "each"}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed", got 1.5'):
+        evaluated("datnet_f_wnut16", {"target_sample_seed": 1.5}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: char_vocabulary must be "training" or "all_files", got "test"'):
+        evaluated("datnet_f_wnut16", {"char_vocabulary": "test"}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: f_source_fraction must be a number in \[0, 1\], got 1.5'):
         evaluated("datnet_f_wnut16", {"f_source_fraction": 1.5}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: p_source_fraction must be a number in \[0, 1\], got "all"'):

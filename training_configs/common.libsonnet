@@ -52,6 +52,14 @@ local paper_text = {
   // reader's sample_seed 1: the same sentences for every seed) or 'first' (the first ones of
   // the training file, as the authors' code takes them; the paper's text says random).
   target_subset: 'random',
+  // The draw of those sentences: a number is the reader's sample_seed (1: every run seed trains on
+  // the same N sentences) and 'run_seed' draws with DATNET_SEED, so that seeds average over draws.
+  target_sample_seed: 1,
+  // The character vocabulary: 'training' (the characters of the training sentences read) or
+  // 'all_files' (the authors' code: every character seen `char_min_count` times in the train, dev
+  // and test files of the corpora, a sample's whole training file included; words and tags are
+  // not read from dev and test).
+  char_vocabulary: 'training',
   // Hashtags: 'keep' (the paper's text and the authors' code) or 'strip': the model reads
   // '#Steelers' as 'Steelers', so that more of them have a pretrained vector (the reader's
   // strip_hashtags; the output words keep the '#').
@@ -141,6 +149,11 @@ else if options.wnut16_train == 'train' then false
 else error 'DATNET_OPTIONS: wnut16_train must be "train+dev", "train" or "train+dev_dev_selects", got ' + std.manifestJsonMinified(options.wnut16_train);
 local target_subset = if std.member(['random', 'first'], options.target_subset) then options.target_subset
 else error 'DATNET_OPTIONS: target_subset must be "random" or "first", got ' + std.manifestJsonMinified(options.target_subset);
+local target_sample_seed = if options.target_sample_seed == 'run_seed' then seed
+else if std.isNumber(options.target_sample_seed) && std.floor(options.target_sample_seed) == options.target_sample_seed then options.target_sample_seed
+else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed", got ' + std.manifestJsonMinified(options.target_sample_seed);
+local all_files_characters = if options.char_vocabulary == 'all_files' then true else if options.char_vocabulary == 'training' then false
+else error 'DATNET_OPTIONS: char_vocabulary must be "training" or "all_files", got ' + std.manifestJsonMinified(options.char_vocabulary);
 local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
 else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
 
@@ -314,7 +327,8 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
   } + (if sample && target_sentences != '' then { max_sentences: std.parseInt(target_sentences) }
        else if sample && target_ratio != '' then { ratio: std.parseJson(target_ratio) }
        else {})
-    + (if sample && target_subset == 'first' then { subset: 'first' } else {}),
+    + (if sample && target_subset == 'first' then { subset: 'first' } else {})
+    + (if sample && target_sample_seed != 1 && (target_sentences != '' || target_ratio != '') then { sample_seed: target_sample_seed } else {}),
 
   // A user's vectors of another dimension are projected to 50, the size both resources share.
   resource_word_embedding(corpus, resource):: (
@@ -364,11 +378,24 @@ else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.mani
       for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) != null
     },
   } + (if std.length(inferred_labels(corpora)) > 0 then {
-    type: 'from_instances_and_tag_files',
+    type: 'from_instances_and_corpus_files',
     tag_files: {
       [if shared_labels then 'labels' else resource + '_labels']: $.path(corpora[resource], 'train')
       for resource in inferred_labels(corpora)
     },
+  } else {}) + (if all_files_characters then {
+    type: 'from_instances_and_corpus_files',
+    // Characters only: the dev and test files' words and tags stay out of the vocabulary.
+    character_files: {
+      token_characters: [
+        $.path(corpora[resource], split)
+        for resource in std.objectFields(corpora)
+        for split in ['train', 'dev', 'test']
+        // A user's corpus names its train and dev files only.
+        if !('paths' in $.corpora[corpora[resource]]) || std.get($.corpora[corpora[resource]].paths, split, '') != ''
+      ],
+    },
+    character_min_count: options.char_min_count,
   } else {}) + if trainable_unk then {
     only_include_pretrained_words: true,
     min_count: { token_characters: options.char_min_count } + {

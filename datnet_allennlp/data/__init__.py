@@ -2,4 +2,4 @@ from datnet_allennlp.data.conll_reader import ConllFormatError, DatnetConllReade
 from datnet_allennlp.data.resource_batch_sampler import ResourceBatchSampler
 from datnet_allennlp.data.transfer_reader import TransferDatasetReader
 from datnet_allennlp.data.text_tokenizer import TextTokenizer
-from datnet_allennlp.data.tag_file_vocabulary import TagFileVocabulary
+from datnet_allennlp.data.corpus_file_vocabulary import CorpusFileVocabulary
