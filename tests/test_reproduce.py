@@ -408,6 +408,33 @@ def test_f1_by_size_plot_draws_our_means_and_the_papers_points(tmp_path):
     assert is_image_with_content(plots[0])
 
 
+def test_f1_by_size_plot_draws_a_models_paper_line_once_whatever_its_settings(tmp_path, monkeypatch):
+    import matplotlib.axes
+
+    from datnet_allennlp.reproduce.report import make_plots
+
+    paper_labels = []
+    plot = matplotlib.axes.Axes.plot
+
+    def recording_plot(self, *args, **kwargs):
+        if str(kwargs.get("label", "")).endswith("(paper)"):
+            paper_labels.append(kwargs["label"])
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "plot", recording_plot)
+    rows = [
+        {"experiment": "table3-wnut16", "target": "wnut16", "model": model, "target_sentences": size,
+         "target_ratio": None, "setting": setting, "seed": 1, "status": "finished",
+         "f1": 10.0 + size / 100, "paper": {"f1": base + size / 90},
+         "serialization_dir": str(tmp_path / "missing")}
+        for model, base in (("Base", 10.0), ("DATNet-F", 20.0))
+        for setting in ("random", "first", "per_seed")
+        for size in (10, 100)
+    ]
+    make_plots(str(tmp_path), "table3-wnut16", rows, summarise(rows))
+    assert paper_labels == ["Base (paper)", "DATNet-F (paper)"]
+
+
 def test_a_run_folder_is_claimed_by_one_process_at_a_time(tmp_path):
     from datnet_allennlp.reproduce.runner import BUSY, claim, execute_run, release, write_status
 

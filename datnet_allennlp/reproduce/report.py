@@ -319,6 +319,9 @@ def _plot_f1_by_size(output_dir: str, experiment: str, keys: List[Tuple], cells)
         series.setdefault((key[1], key[5], key[4]), []).append(key)
     figure, axes = plt.subplots(figsize=(8, 5.5))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    # Settings of one model share the paper's numbers: one paper line per model, over the sizes
+    # of all its settings, in the colour of its first.
+    paper_lines: "OrderedDict[Tuple[str, str], Tuple[str, Dict]]" = OrderedDict()
     for index, ((target, model, setting), series_keys) in enumerate(series.items()):
         color = colors[index % len(colors)]
         label = " ".join(part for part in (model, setting, target if len({k[0] for k in series}) > 1 else "") if part)
@@ -334,17 +337,22 @@ def _plot_f1_by_size(output_dir: str, experiment: str, keys: List[Tuple], cells)
         paper = [(x, (cells[key]["paper"] or {}).get("f1")) for x, key in zip(xs, series_keys)]
         paper = [(x, f1) for x, f1 in paper if f1 is not None]
         if paper:
-            axes.plot([p[0] for p in paper], [p[1] for p in paper], color=color, marker="x",
-                      linestyle="--", alpha=0.7, label=f"{label} (paper)")
+            paper_lines.setdefault((target, model), (color, {}))[1].update(paper)
+    for (target, model), (color, paper) in paper_lines.items():
+        label = " ".join(part for part in (model, target if len({k[0] for k in series}) > 1 else "") if part)
+        xs = sorted(paper)
+        axes.plot(xs, [paper[x] for x in xs], color=color, marker="x", linestyle="--", alpha=0.7,
+                  label=f"{label} (paper)")
     axes.set_xscale("log")
     axes.set_xlabel("target training data ratio" if by_ratio else "target training sentences")
     axes.set_ylabel("test F1 (%)")
     axes.set_title(f"{experiment}: test F1, mean ± std over seeds")
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize=7, ncol=2)
+    # Below the axes: with many settings a legend inside would hide the lines.
+    axes.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     path = os.path.join(output_dir, f"{experiment}-f1.png")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(figure)
     return path
 
