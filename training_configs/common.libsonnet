@@ -109,6 +109,12 @@ else if !std.member(std.objectFields(presets), preset)
 then error 'DATNET_OPTIONS: preset must be one of ' + std.toString(std.objectFields(presets)) + ', got ' + std.manifestJsonMinified(preset)
 else presets[preset] + given_options;
 local trainable_unk = options.unknown_words == 'trainable_unk';
+// An option that takes one of `values`; the error names the option, its values and what it got.
+local choice(name, values) = if std.member(values, options[name]) then options[name]
+else error 'DATNET_OPTIONS: ' + name + ' must be '
+           + std.join(', ', [std.manifestJsonMinified(value) for value in values[:std.length(values) - 1]])
+           + ' or ' + std.manifestJsonMinified(values[std.length(values) - 1])
+           + ', got ' + std.manifestJsonMinified(options[name]);
 local at_epsilon = if std.isNumber(options.at_epsilon) then options.at_epsilon
 else error 'DATNET_OPTIONS: at_epsilon must be a number, got ' + std.manifestJsonMinified(options.at_epsilon);
 
@@ -123,8 +129,7 @@ local custom_target = {
   vectors_dim: std.parseInt(std.extVar('DATNET_TARGET_VECTORS_DIM')),
 };
 local authors_chars = options.char_encoder == 'authors';
-local tensorflow_initialization = if options.initialization == 'tensorflow' then true else if options.initialization == 'pytorch' then false
-else error 'DATNET_OPTIONS: initialization must be "pytorch" or "tensorflow", got ' + std.manifestJsonMinified(options.initialization);
+local tensorflow_initialization = choice('initialization', ['pytorch', 'tensorflow']) == 'tensorflow';
 // AllenNLP applies the first pattern that matches a parameter's name. The word embeddings (pretrained
 // or the trained unknown vector), the character embedding and the CRF keep their own initialisation.
 local tensorflow_initializer = {
@@ -139,23 +144,17 @@ local tensorflow_initializer = {
     [dense + '.*bias', { type: 'zero' }],
   ],
 };
-local random_batches = if options.batches == 'random' then true else if options.batches == 'length_buckets' then false
-else error 'DATNET_OPTIONS: batches must be "length_buckets" or "random", got ' + std.manifestJsonMinified(options.batches);
+local random_batches = choice('batches', ['length_buckets', 'random']) == 'random';
 // A fraction of the source batches, named in the error by its option.
 local source_fraction(name) = if std.isNumber(options[name]) && options[name] >= 0 && options[name] <= 1 then options[name]
 else error 'DATNET_OPTIONS: ' + name + ' must be a number in [0, 1], got ' + std.manifestJsonMinified(options[name]);
-local wnut16_merged = if std.member(['train+dev', 'train+dev_dev_selects'], options.wnut16_train) then true
-else if options.wnut16_train == 'train' then false
-else error 'DATNET_OPTIONS: wnut16_train must be "train+dev", "train" or "train+dev_dev_selects", got ' + std.manifestJsonMinified(options.wnut16_train);
-local target_subset = if std.member(['random', 'first'], options.target_subset) then options.target_subset
-else error 'DATNET_OPTIONS: target_subset must be "random" or "first", got ' + std.manifestJsonMinified(options.target_subset);
+local wnut16_merged = choice('wnut16_train', ['train+dev', 'train', 'train+dev_dev_selects']) != 'train';
+local target_subset = choice('target_subset', ['random', 'first']);
 local target_sample_seed = if options.target_sample_seed == 'run_seed' then seed
 else if std.isNumber(options.target_sample_seed) && std.floor(options.target_sample_seed) == options.target_sample_seed then options.target_sample_seed
 else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed", got ' + std.manifestJsonMinified(options.target_sample_seed);
-local all_files_characters = if options.char_vocabulary == 'all_files' then true else if options.char_vocabulary == 'training' then false
-else error 'DATNET_OPTIONS: char_vocabulary must be "training" or "all_files", got ' + std.manifestJsonMinified(options.char_vocabulary);
-local strip_hashtags = if options.hashtags == 'strip' then true else if options.hashtags == 'keep' then false
-else error 'DATNET_OPTIONS: hashtags must be "keep" or "strip", got ' + std.manifestJsonMinified(options.hashtags);
+local all_files_characters = choice('char_vocabulary', ['training', 'all_files']) == 'all_files';
+local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
 
 {
   // Each corpus: where its splits are, its entity types, and whether English GloVe vectors
