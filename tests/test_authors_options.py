@@ -300,6 +300,15 @@ def test_low_resource_sampling_draws_from_train_only(monkeypatch):
         list(reader.read(train_only["train_data_path"]))
 
 
+def one_sgd_step(model, dataset):
+    """One plain SGD step on `dataset`'s loss, so that a test sees which parameters training moves."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    model.train()
+    optimizer.zero_grad()
+    model(**dataset.as_tensor_dict())["loss"].backward()
+    optimizer.step()
+
+
 class TestTrainableUnknownWord(DatnetTestCase):
     CONFIG = "datnet_f_wnut17"
     SETTINGS = {"DATNET_OPTIONS": json.dumps(AUTHORS)}
@@ -312,11 +321,7 @@ class TestTrainableUnknownWord(DatnetTestCase):
         embedder = self.model._word_embedders["target"]
         fixed_before = embedder.weight.detach().clone()
         unknown_before = embedder.unknown_vector.detach().clone()
-        optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1)
-        self.model.train()
-        optimizer.zero_grad()
-        self.model(**self.dataset.as_tensor_dict())["loss"].backward()
-        optimizer.step()
+        one_sgd_step(self.model, self.dataset)
         assert embedder.unknown_vector.grad is not None and embedder.unknown_vector.grad.abs().sum() > 0
         assert not torch.equal(embedder.unknown_vector.detach(), unknown_before)
         assert torch.equal(embedder.weight.detach(), fixed_before)  # the pretrained rows stay fixed
@@ -357,6 +362,67 @@ class TestTrainableUnknownWord(DatnetTestCase):
         self.ensure_model_can_train_save_and_load(
             self.param_file, overrides=json.dumps({"trainer.num_epochs": 1}), gradients_to_ignore=source_only | fixed
         )
+
+
+def test_word_vectors_option_sets_every_word_embedding_and_the_vocabulary(monkeypatch):
+    def embedders(options):
+        return evaluated("datnet_f_wnut16", options, monkeypatch)["model"]["word_embedders"]
+
+    fixed = embedders({})
+    assert {fixed[r]["type"] for r in fixed} == {"embedding_with_trainable_unknown"}
+    assert all("trainable" not in fixed[r] for r in fixed)  # the fixed table: the module's default
+    assert all(e["trainable"] is True for e in embedders({"word_vectors": "fine_tuned"}).values())
+    per_word = embedders({"word_vectors": "fine_tuned", "unknown_words": "per_word"})
+    assert all(e["type"] == "embedding" and e["trainable"] is True and "pretrained_file" in e for e in per_word.values())
+    assert all(e["trainable"] is False for e in embedders({"unknown_words": "per_word"}).values())
+    no_vectors = evaluated("datnet_f_wnut16", {"word_vectors": "none"}, monkeypatch)
+    for resource, embedder in no_vectors["model"]["word_embedders"].items():
+        assert embedder == {"type": "embedding", "embedding_dim": 50, "trainable": True,
+                            "vocab_namespace": resource + "_tokens"}
+    # Without vectors, words seen fewer than word_min_count times share the trained unknown vector.
+    assert no_vectors["vocabulary"]["pretrained_files"] == {}
+    assert no_vectors["vocabulary"]["min_count"] == {"token_characters": 5, "source_tokens": 5, "target_tokens": 5}
+    with pytest.raises(Exception, match=r"word_vectors must be \"fixed\", \"fine_tuned\" or \"none\", got \"glove\""):
+        evaluated("datnet_base_wnut16", {"word_vectors": "glove"}, monkeypatch)
+
+
+class TestFineTunedWordVectors(DatnetTestCase):
+    CONFIG = "datnet_f_wnut17"
+    SETTINGS = {"DATNET_OPTIONS": json.dumps(dict(AUTHORS, word_vectors="fine_tuned"))}
+
+    def test_pretrained_rows_and_the_unknown_vector_are_trained(self):
+        embedder = self.model._word_embedders["target"]
+        weight_before = embedder.weight.detach().clone()
+        unknown_before = embedder.unknown_vector.detach().clone()
+        one_sgd_step(self.model, self.dataset)
+        seen = {self.vocab.get_token_index(token.text.lower(), "target_tokens")
+                for instance in self.dataset.instances for token in instance["tokens"]}
+        unknown = self.vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
+        changed = (embedder.weight.detach() != weight_before).any(dim=1).nonzero().flatten().tolist()
+        # Exactly the rows of the batch's words with a vector move; the unknown vector moves too.
+        assert set(changed) == seen - {unknown}
+        assert not torch.equal(embedder.unknown_vector.detach(), unknown_before)
+
+
+class TestNoWordVectors(DatnetTestCase):
+    CONFIG = "datnet_f_wnut17"
+    SETTINGS = {"DATNET_OPTIONS": json.dumps(dict(AUTHORS, word_vectors="none", word_min_count=2))}
+
+    def test_frequent_training_words_get_their_own_trained_vectors(self):
+        counts = {}
+        for instance in self.instances:
+            if instance["metadata"]["resource"] == "target":
+                for token in instance["tokens"]:
+                    counts[token.text.lower()] = counts.get(token.text.lower(), 0) + 1
+        unknown = self.vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
+        frequent = [word for word, n in counts.items() if n >= 2]
+        rare = [word for word, n in counts.items() if n < 2]
+        assert frequent and rare
+        assert all(self.vocab.get_token_index(word, "target_tokens") != unknown for word in frequent)
+        assert all(self.vocab.get_token_index(word, "target_tokens") == unknown for word in rare)
+        # No vector file: a word of the GloVe file that training never saw is unknown.
+        assert self.vocab.get_token_index("unseenword", "target_tokens") == unknown
+        assert self.model._word_embedders["target"].weight.requires_grad
 
 
 def test_private_and_shared_discriminator_input(monkeypatch):

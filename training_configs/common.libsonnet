@@ -28,6 +28,11 @@ local paper_text = {
   unknown_words: 'per_word',
   word_min_count: 5,
   char_min_count: 5,
+  // The word vectors of the `datnet` configs: 'fixed' (pretrained and never trained: the paper's
+  // text and the authors' tune_emb flag), 'fine_tuned' (pretrained, then trained with the model) or
+  // 'none' (trainable random 50-d vectors for every corpus, as the authors' DATNet-F script does
+  // without a vector file, theirs 300-d).
+  word_vectors: 'fixed',
   // 'paper': 30-d characters, 20 filters of width 3, ReLU; 'authors': 100-d characters, widths
   // 1-5 with 10-50 filters, tanh, 2 highway layers (AllenNLP's cnn-highway, projected to 150).
   char_encoder: 'paper',
@@ -155,6 +160,7 @@ else if std.isNumber(options.target_sample_seed) && std.floor(options.target_sam
 else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed", got ' + std.manifestJsonMinified(options.target_sample_seed);
 local all_files_characters = choice('char_vocabulary', ['training', 'all_files']) == 'all_files';
 local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
+local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
 
 {
   // Each corpus: where its splits are, its entity types, and whether English GloVe vectors
@@ -187,8 +193,9 @@ local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
   path(corpus, split):: if 'paths' in $.corpora[corpus] then $.corpora[corpus].paths[split]
                         else data_dir + '/' + $.corpora[corpus].dir + '/' + split + '.txt',
   glove_file:: data_dir + '/embeddings/glove.6B.50d.ner-vocab.txt',
-  // The corpus's word-vector file, or null for trainable embeddings.
-  vector_file(corpus):: if 'vectors' in $.corpora[corpus] then $.corpora[corpus].vectors
+  // The corpus's word-vector file in the `datnet` configs, or null for trainable embeddings.
+  vector_file(corpus):: if word_vectors == 'none' then null
+                        else if 'vectors' in $.corpora[corpus] then $.corpora[corpus].vectors
                         else if $.corpora[corpus].glove then $.glove_file else null,
 
   // Words are looked up lowercased (GloVe 6B is lowercased); characters keep their case.
@@ -331,21 +338,16 @@ local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
 
   // A user's vectors of another dimension are projected to 50, the size both resources share.
   resource_word_embedding(corpus, resource):: (
-    if trainable_unk && $.vector_file(corpus) != null then {
-      type: 'embedding_with_trainable_unknown',
-      embedding_dim: std.get($.corpora[corpus], 'vectors_dim', 50),
+    local vectors_dim = std.get($.corpora[corpus], 'vectors_dim', 50);
+    if $.vector_file(corpus) == null then { type: 'embedding', embedding_dim: 50, trainable: true }
+    else {
+      type: if trainable_unk then 'embedding_with_trainable_unknown' else 'embedding',
+      embedding_dim: vectors_dim,
       pretrained_file: $.vector_file(corpus),
-      [if std.get($.corpora[corpus], 'vectors_dim', 50) != 50 then 'projection_dim']: 50,
-    } else if 'vectors' in $.corpora[corpus] then (
-      if $.vector_file(corpus) == null then { type: 'embedding', embedding_dim: 50, trainable: true }
-      else {
-        type: 'embedding',
-        embedding_dim: $.corpora[corpus].vectors_dim,
-        pretrained_file: $.vector_file(corpus),
-        trainable: false,
-        [if $.corpora[corpus].vectors_dim != 50 then 'projection_dim']: 50,
-      }
-    ) else $.word_embedding(corpus)
+      // (The trainable-unknown embedding is fixed unless told.)
+      [if !trainable_unk || word_vectors == 'fine_tuned' then 'trainable']: word_vectors == 'fine_tuned',
+      [if vectors_dim != 50 then 'projection_dim']: 50,
+    }
   ) + { vocab_namespace: resource + '_tokens' },
 
   bilstm(hidden_size, input_size=$.embedding_dim):: {

@@ -9,11 +9,11 @@ from allennlp.modules.token_embedders import Embedding, TokenEmbedder
 @TokenEmbedder.register("embedding_with_trainable_unknown")
 class EmbeddingWithTrainableUnknown(Embedding):
     """
-    A fixed (usually pretrained) word embedding whose unknown-word row alone is trained, as in the
-    DATNet authors' code: every word that maps to the vocabulary's unknown token (words without a
-    pretrained vector, with the vocabulary's ``only_include_pretrained_words``) shares one vector
-    that training sees often, so a test word without a vector gets a learned vector rather than one
-    training never touched.
+    A (usually pretrained) word embedding whose unknown-word row is trained, as in the DATNet
+    authors' code (the other rows stay fixed unless `trainable`): every word that maps to the
+    vocabulary's unknown token (words without a pretrained vector, with the vocabulary's
+    ``only_include_pretrained_words``) shares one vector that training sees often, so a test word
+    without a vector gets a learned vector rather than one training never touched.
 
     Registered as a `TokenEmbedder` with name "embedding_with_trainable_unknown".
 
@@ -25,13 +25,16 @@ class EmbeddingWithTrainableUnknown(Embedding):
         The vocabulary namespace of the words (its unknown token is the trained row).
     pretrained_file : `str`, optional (default = `None`)
         The vector file (GloVe text format) the other rows are read from.
+    trainable : `bool`, optional (default = `False`)
+        Whether the other rows are trained too (fine-tuned pretrained vectors, the `DATNET_OPTIONS`
+        option `word_vectors: "fine_tuned"`); the unknown row is trained either way.
     projection_dim : `int`, optional (default = `None`)
         If given, a trained linear layer projects every vector, the unknown one included, to this
         size (e.g. a user's vectors to the size the shared encoder reads).
     vocab : `Vocabulary`, optional (default = `None`)
         Filled in by AllenNLP.
 
-    Every other parameter of AllenNLP's ``embedding`` except `trainable` may be given too.
+    Every other parameter of AllenNLP's ``embedding`` may be given too.
     """
 
     def __init__(
@@ -39,20 +42,19 @@ class EmbeddingWithTrainableUnknown(Embedding):
         embedding_dim: int,
         vocab_namespace: str = "tokens",
         pretrained_file: Optional[str] = None,
+        trainable: bool = False,
         projection_dim: Optional[int] = None,
         vocab: Optional[Vocabulary] = None,
         **kwargs,
     ) -> None:
         if vocab is None:
             raise ConfigurationError("embedding_with_trainable_unknown needs the vocabulary")
-        if kwargs.get("trainable") is not None:
-            raise ConfigurationError("embedding_with_trainable_unknown takes no 'trainable'")
         super().__init__(
             embedding_dim=embedding_dim,
             vocab_namespace=vocab_namespace,
             pretrained_file=pretrained_file,
             vocab=vocab,
-            trainable=False,
+            trainable=trainable,
             **kwargs,
         )
         self._unknown_index = vocab.get_token_index(vocab._oov_token, vocab_namespace)

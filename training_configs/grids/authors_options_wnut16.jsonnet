@@ -2,9 +2,9 @@
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
 // AT: +AT and DATNet-F; on F-Transfer the kept combination less each transfer-only option; and the
 // kept combination with hashtags stripped, with random batches, with TensorFlow's initial weights,
-// with GRAD's equal weights, with every source batch each epoch), on WNUT-2016 trained on train
-// only so that the dev set selects the epoch and decides: compare the report's dev F1 column,
-// never its test F1. Run with e.g.
+// with GRAD's equal weights, with every source batch each epoch, with fine-tuned or no word
+// vectors), on WNUT-2016 trained on train only so that the dev set selects the epoch and decides:
+// compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
@@ -39,6 +39,11 @@ local options = {
   all_but_char_encoder_plus_tensorflow_initialization: combinations.all_but_char_encoder { initialization: 'tensorflow' },
   // Every source batch each epoch instead of 0.3 of them (the authors' value too; the paper is silent).
   all_but_char_encoder_plus_all_source_batches: combinations.all_but_char_encoder { f_source_fraction: 1.0 },
+  // The word vectors, the suspect left for the transfer gap (the paper's word2vec vectors are not
+  // available here): GloVe fine-tuned with the model, and no pretrained vectors at all (the
+  // authors' DATNet-F script without a vector file).
+  all_but_char_encoder_plus_fine_tuned_word_vectors: combinations.all_but_char_encoder { word_vectors: 'fine_tuned' },
+  all_but_char_encoder_plus_no_word_vectors: combinations.all_but_char_encoder { word_vectors: 'none' },
   // GRAD's weights as the authors' code has them (env below).
   all_but_char_encoder_plus_equal_grad_weights: combinations.all_but_char_encoder,
 };
