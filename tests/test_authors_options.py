@@ -581,3 +581,26 @@ def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(
     every_source_batch = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_all_source_batches")]
     assert json.loads(every_source_batch.env["DATNET_OPTIONS"]) == dict(combination, f_source_fraction=1)
     assert "DATNET_ALPHA" not in every_source_batch.env
+
+
+def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    grids = os.path.join(REPOSITORY, "training_configs", "grids")
+    screening = {(cell.model, cell.setting): json.loads(cell.env["DATNET_OPTIONS"])
+                 for cell in load_grid_file(os.path.join(grids, "authors_options_wnut16.jsonnet"))}
+    for value, setting in (("fine_tuned", "all_but_char_encoder_plus_fine_tuned_word_vectors"),
+                           ("none", "all_but_char_encoder_plus_no_word_vectors")):
+        # Screened without AT, on the base model and on F-Transfer.
+        assert {model for model, name in screening if name == setting} == {"Base", "F-Transfer (GRAD)"}
+        for model in ("Base", "F-Transfer (GRAD)"):
+            assert screening[(model, setting)] == dict(screening[(model, "all_but_char_encoder")], word_vectors=value)
+    protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
+    table4 = {cell.model: cell for cell in protocol if cell.setting == "all_but_char_encoder" and cell.target_sentences is None
+              and cell.target == "wnut16"}
+    fine_tuned = {cell.model: cell for cell in protocol if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
+    assert set(fine_tuned) == set(table4) == {"Base", "+AT", "+F-T (GRAD)", "DATNet-F"}
+    for model, cell in fine_tuned.items():
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(table4[model].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
+        assert (cell.config, cell.test_file, cell.paper) == (table4[model].config, table4[model].test_file, table4[model].paper)
