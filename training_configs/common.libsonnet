@@ -344,7 +344,8 @@ local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
       type: if trainable_unk then 'embedding_with_trainable_unknown' else 'embedding',
       embedding_dim: vectors_dim,
       pretrained_file: $.vector_file(corpus),
-      // (The trainable-unknown embedding is fixed unless told.)
+      // The trainable-unknown embedding is fixed by default: leaving the key out keeps the configs,
+      // and so the runner's run digests, of the options measured before word_vectors existed.
       [if !trainable_unk || word_vectors == 'fine_tuned' then 'trainable']: word_vectors == 'fine_tuned',
       [if vectors_dim != 50 then 'projection_dim']: 50,
     }
