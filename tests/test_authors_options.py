@@ -590,11 +590,13 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     grids = os.path.join(REPOSITORY, "training_configs", "grids")
     screening = {(cell.model, cell.setting): json.loads(cell.env["DATNET_OPTIONS"])
                  for cell in load_grid_file(os.path.join(grids, "authors_options_wnut16.jsonnet"))}
-    for value, setting in (("fine_tuned", "all_but_char_encoder_plus_fine_tuned_word_vectors"),
-                           ("none", "all_but_char_encoder_plus_no_word_vectors")):
-        # Screened without AT, on the base model and on F-Transfer.
-        assert {model for model, name in screening if name == setting} == {"Base", "F-Transfer (GRAD)"}
-        for model in ("Base", "F-Transfer (GRAD)"):
+    for value, setting, models in (
+        # Fine-tuned vectors are confirmed with AT too; no vectors only screened without it.
+        ("fine_tuned", "all_but_char_encoder_plus_fine_tuned_word_vectors", {"Base", "F-Transfer (GRAD)", "+AT", "DATNet-F"}),
+        ("none", "all_but_char_encoder_plus_no_word_vectors", {"Base", "F-Transfer (GRAD)"}),
+    ):
+        assert {model for model, name in screening if name == setting} == models
+        for model in models:
             assert screening[(model, setting)] == dict(screening[(model, "all_but_char_encoder")], word_vectors=value)
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
     table4 = {cell.model: cell for cell in protocol if cell.setting == "all_but_char_encoder" and cell.target_sentences is None

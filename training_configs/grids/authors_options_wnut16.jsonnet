@@ -1,10 +1,11 @@
 // Screening the authors'-code options (DATNET_OPTIONS, see common.libsonnet) one at a time and
 // all together, on the base model and on F-Transfer (GRAD) without AT (and the combinations with
-// AT: +AT and DATNet-F; on F-Transfer the kept combination less each transfer-only option; and the
-// kept combination with hashtags stripped, with random batches, with TensorFlow's initial weights,
-// with GRAD's equal weights, with every source batch each epoch, with fine-tuned or no word
-// vectors), on WNUT-2016 trained on train only so that the dev set selects the epoch and decides:
-// compare the report's dev F1 column, never its test F1. Run with e.g.
+// AT: +AT and DATNet-F, also with fine-tuned word vectors; on F-Transfer the kept combination less
+// each transfer-only option; and the kept combination with hashtags stripped, with random batches,
+// with TensorFlow's initial weights, with GRAD's equal weights, with every source batch each
+// epoch, with fine-tuned or no word vectors), on WNUT-2016 trained on train only so that the dev
+// set selects the epoch and decides: compare the report's dev F1 column, never its test F1. Run
+// with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
@@ -60,9 +61,11 @@ local models = {
   '+AT': 'ablation_at_wnut16',
   'DATNet-F': 'datnet_f_wnut16',
 };
-// Adversarial training doubles a run's time: the models with AT confirm combinations only.
+// Adversarial training doubles a run's time: the models with AT confirm combinations only, and
+// fine-tuned word vectors (AT perturbs the vectors that are trained), the one option kept on dev
+// without AT that could change the default.
 local with_at = combinations.at_models;
-local with_at_settings = ['paper', 'all', 'all_but_char_encoder'];
+local with_at_settings = ['paper', 'all', 'all_but_char_encoder', 'all_but_char_encoder_plus_fine_tuned_word_vectors'];
 {
   name: 'authors-options-wnut16',
   runs: [
