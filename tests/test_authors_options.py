@@ -28,6 +28,7 @@ PAPER_TEXT_OF_RECOMMENDED = {
     "target_tail": 0.0,
     "share_labels": False,
     "optimizer_per_resource": False,
+    "word_vectors": "fixed",
 }
 AUTHORS = {
     "unknown_words": "trainable_unk",
@@ -38,6 +39,7 @@ AUTHORS = {
     "at_character_norm": "sentence_and_dimension",
     "target_tail": 0.2,
     "wnut16_train": "train",
+    "word_vectors": "fixed",  # their tune_emb flag is off
 }
 
 
@@ -64,10 +66,12 @@ def test_default_preset_is_the_combination_the_grids_measured(monkeypatch):
     assert default["model"]["shared_projection_dim"] == 400 and default["model"]["loss_reduction"] == "mean"
     assert default["trainer"]["callbacks"][0]["character_norm"] == "sentence_and_dimension"
     assert default["model"]["character_encoder"]["encoder"]["type"] == "cnn"  # not the authors' encoder
+    # GloVe is fine-tuned, the trained unknown vector with it (the authors' code keeps both fixed).
+    assert default["model"]["word_embedders"]["target"]["trainable"] is True
     # The grids spell the combination out option by option: it must stay the default.
     combinations = _jsonnet.evaluate_file(os.path.join(REPOSITORY, "training_configs", "grids",
                                                        "authors_options.libsonnet"))
-    combination = json.loads(combinations)["all_but_char_encoder"]
+    combination = json.loads(combinations)["all_but_char_encoder_plus_fine_tuned_word_vectors"]
     for config, model in (("datnet_f_wnut16", "DATNet-F"), ("datnet_base_wnut16", "Base")):
         options = dict(combination, **({"at_character_norm": "sentence_and_dimension"} if model == "DATNet-F" else {}))
         assert evaluated(config, {}, monkeypatch) == evaluated(config, options, monkeypatch)
@@ -368,13 +372,14 @@ def test_word_vectors_option_sets_every_word_embedding_and_the_vocabulary(monkey
     def embedders(options):
         return evaluated("datnet_f_wnut16", options, monkeypatch)["model"]["word_embedders"]
 
-    fixed = embedders({})
+    fixed = embedders({"word_vectors": "fixed"})
     assert {fixed[r]["type"] for r in fixed} == {"embedding_with_trainable_unknown"}
     assert all("trainable" not in fixed[r] for r in fixed)  # the fixed table: the module's default
+    assert embedders({}) == embedders({"word_vectors": "fine_tuned"})  # the default
     assert all(e["trainable"] is True for e in embedders({"word_vectors": "fine_tuned"}).values())
     per_word = embedders({"word_vectors": "fine_tuned", "unknown_words": "per_word"})
     assert all(e["type"] == "embedding" and e["trainable"] is True and "pretrained_file" in e for e in per_word.values())
-    assert all(e["trainable"] is False for e in embedders({"unknown_words": "per_word"}).values())
+    assert all(e["trainable"] is False for e in embedders({"word_vectors": "fixed", "unknown_words": "per_word"}).values())
     no_vectors = evaluated("datnet_f_wnut16", {"word_vectors": "none"}, monkeypatch)
     for resource, embedder in no_vectors["model"]["word_embedders"].items():
         assert embedder == {"type": "embedding", "embedding_dim": 50, "trainable": True,

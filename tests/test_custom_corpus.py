@@ -110,7 +110,8 @@ def test_a_users_vectors_of_another_dimension(own_corpus, tmp_path, preset):
     vocab, model = build("datnet_f_custom")
     embedder = model._word_embedders["target"]
     assert embedder.weight.shape[1] == 8 and embedder.get_output_dim() == 50  # projected to the shared size
-    assert not embedder.weight.requires_grad
+    # The recommended preset fine-tunes the vectors (word_vectors), the paper's text keeps them fixed.
+    assert embedder.weight.requires_grad == (preset == "recommended")
     unknown = vocab.get_token_index("@@UNKNOWN@@", "target_tokens")
     assert vocab.get_token_index("iphone", "target_tokens") != unknown
     assert embedder(torch.tensor([[vocab.get_token_index("iphone", "target_tokens"), unknown]])).shape == (1, 2, 50)
@@ -122,7 +123,7 @@ def test_no_vectors_means_trainable_embeddings(own_corpus):
     assert "target_tokens" not in params["vocabulary"]["pretrained_files"]
     _, model = build("datnet_f_custom")
     assert model._word_embedders["target"].weight.requires_grad
-    assert not model._word_embedders["source"].weight.requires_grad  # CoNLL-2003 keeps its GloVe
+    assert "source_tokens" in params["vocabulary"]["pretrained_files"]  # CoNLL-2003 keeps its GloVe
 
 
 def test_without_a_training_file_the_config_says_what_to_set(monkeypatch):
