@@ -604,10 +604,12 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
         for model in models:
             assert screening[(model, setting)] == dict(screening[(model, "all_but_char_encoder")], word_vectors=value)
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
-    table4 = {cell.model: cell for cell in protocol if cell.setting == "all_but_char_encoder" and cell.target_sentences is None
-              and cell.target == "wnut16"}
-    fine_tuned = {cell.model: cell for cell in protocol if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
-    assert set(fine_tuned) == set(table4) == {"Base", "+AT", "+F-T (GRAD)", "DATNet-F"}
-    for model, cell in fine_tuned.items():
-        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(table4[model].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
-        assert (cell.config, cell.test_file, cell.paper) == (table4[model].config, table4[model].test_file, table4[model].paper)
+    # Table 4, Table 3 at 500 sentences and WNUT-2017: each fine-tuned row is its fixed-vector row plus the option.
+    fixed = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol if cell.setting == "all_but_char_encoder"}
+    fine_tuned = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
+                  if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
+    assert set(fine_tuned) == {(model, "wnut16", None) for model in ("Base", "+AT", "+F-T (GRAD)", "DATNet-F")} | {
+        (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))}
+    for key, cell in fine_tuned.items():
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fixed[key].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
+        assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
