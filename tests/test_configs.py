@@ -10,7 +10,7 @@ import pytest
 from allennlp.common import Params
 from allennlp.data import DatasetReader
 
-from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase, use_fixture_corpus_as_custom
+from tests.conftest import FIXTURES, REPOSITORY, FixtureDataModelTestCase, allennlp_in_process, use_fixture_corpus_as_custom
 
 CONFIGS = sorted(glob.glob(os.path.join(REPOSITORY, "training_configs", "*.jsonnet")))
 BASE_CONFIG = os.path.join(REPOSITORY, "training_configs", "base_wnut17.jsonnet")
@@ -56,10 +56,15 @@ class TestBaseConfig(FixtureDataModelTestCase):
         assert self.vocab.get_vocab_size("target_labels") == 1 + 4 * 6  # O + BILU x 6 types
 
 
-def run_allennlp(*args, cwd):
-    env = dict(os.environ, DATNET_DATA_DIR=FIXTURE_DATA)
-    allennlp = os.path.join(os.path.dirname(sys.executable), "allennlp")
-    result = subprocess.run([allennlp, *args], cwd=cwd, env=env, capture_output=True, text=True)
+def run_allennlp(*args, cwd, new_process=False):
+    """`allennlp ARGS` on the fixture corpus, in this process unless the test is about the console
+    script itself (a new process finds plugins and prints its start-up output as a user's does)."""
+    env = {"DATNET_DATA_DIR": FIXTURE_DATA}
+    if new_process:
+        allennlp = os.path.join(os.path.dirname(sys.executable), "allennlp")
+        result = subprocess.run([allennlp, *args], cwd=cwd, env=dict(os.environ, **env), capture_output=True, text=True)
+    else:
+        result = allennlp_in_process(*args, cwd=cwd, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     # The CLI is quiet: no nltk download attempt (see the Makefile's nltk_data marker).
     assert "nltk_data" not in result.stdout + result.stderr
@@ -80,6 +85,7 @@ def test_allennlp_train_and_evaluate_commands(tmp_path):
         "--include-package",
         "datnet_allennlp",
         cwd=tmp_path,
+        new_process=True,
     )
     # ... and from the repository through its .allennlp_plugins file.
     metrics_file = tmp_path / "metrics.json"
@@ -90,6 +96,7 @@ def test_allennlp_train_and_evaluate_commands(tmp_path):
         "--output-file",
         str(metrics_file),
         cwd=REPOSITORY,
+        new_process=True,
     )
     metrics = json.loads(metrics_file.read_text())
     assert 0.0 <= metrics["f1-measure-overall"] <= 1.0

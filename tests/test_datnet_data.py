@@ -4,24 +4,21 @@ line, the tag scheme, vector coverage, the exit status. `compare`: the edits bet
 import glob
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from datnet_allennlp.commands.datnet_data import check_file, detect_scheme
 from datnet_allennlp.data import DatnetConllReader
 from datnet_allennlp.data.corpus_comparison import compare_corpora
-from tests.conftest import FIXTURES, REPOSITORY
+from tests.conftest import FIXTURES, allennlp_in_process
 from tests.test_corpus_counts import DATA_DIR, EXPECTED
 
-ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 MALFORMED = sorted(glob.glob(os.path.join(FIXTURES, "malformed", "*.txt")))
 SCHEMES = {"conll2003_en": "IOB1", "conll2002_es": "IOB2", "conll2002_nl": "IOB2", "wnut2016": "IOB2", "wnut2017": "IOB2"}
 
 
 def check(*args):
-    return subprocess.run([ALLENNLP, "datnet-data", "check", *args], cwd=REPOSITORY, capture_output=True, text=True)
+    return allennlp_in_process("datnet-data", "check", *args)
 
 
 @pytest.mark.skipif(not os.path.isdir(os.path.join(DATA_DIR, "wnut2016")), reason="needs the benchmark data")
@@ -138,7 +135,7 @@ def test_compare_pairs_edited_sentences_and_counts_the_edits_that_touch_entities
 
 def test_compare_names_the_file_and_line_of_a_problem(tmp_path):
     good = os.path.join(FIXTURES, "data", "wnut2017", "train.txt")
-    result = subprocess.run([ALLENNLP, "datnet-data", "compare", good, MALFORMED[0]], cwd=REPOSITORY, capture_output=True, text=True)
+    result = allennlp_in_process("datnet-data", "compare", good, MALFORMED[0])
     assert result.returncode == 1 and f"error: {MALFORMED[0]}" in result.stderr
-    same = subprocess.run([ALLENNLP, "datnet-data", "compare", good, good], cwd=REPOSITORY, capture_output=True, text=True)
+    same = allennlp_in_process("datnet-data", "compare", good, good)
     assert same.returncode == 0 and "0 deletions, 0 insertions, 0 replacements" in same.stdout

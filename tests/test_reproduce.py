@@ -24,7 +24,7 @@ from datnet_allennlp.reproduce.experiments import (
 )
 from datnet_allennlp.reproduce.report import collect, summarise
 from datnet_allennlp.reproduce.runner import read_status
-from tests.conftest import FIXTURES, REPOSITORY
+from tests.conftest import FIXTURES, REPOSITORY, allennlp_in_process
 
 FIXTURE_DATA = os.path.join(FIXTURES, "data")
 GRIDS = os.path.join(FIXTURES, "grids")
@@ -32,10 +32,15 @@ SHARED_DATA = os.path.normpath(os.path.join(REPOSITORY, "..", "shared", "data"))
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 
 
-def reproduce(*args, data_dir=FIXTURE_DATA, check=True):
-    env = dict(os.environ, DATNET_DATA_DIR=data_dir)
-    result = subprocess.run([ALLENNLP, "reproduce", *args], cwd=REPOSITORY, env=env,
-                            capture_output=True, text=True)
+def reproduce(*args, data_dir=FIXTURE_DATA, check=True, new_process=False):
+    """`allennlp reproduce ARGS`, in this process unless it trains: a grid that trains starts Ray
+    and sets signal handlers, which belong to a process of their own, as they do for a user."""
+    if new_process:
+        env = dict(os.environ, DATNET_DATA_DIR=data_dir)
+        result = subprocess.run([ALLENNLP, "reproduce", *args], cwd=REPOSITORY, env=env,
+                                capture_output=True, text=True)
+    else:
+        result = allennlp_in_process("reproduce", *args, env={"DATNET_DATA_DIR": data_dir})
     if check:
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     return result
@@ -185,7 +190,7 @@ def tiny_grid(tmp_path_factory):
     """tests/fixtures/grids/tiny.jsonnet: 2 configs x 2 seeds, 1 epoch each, Ray started locally."""
     output = tmp_path_factory.mktemp("reproduce") / "out"
     result = reproduce(os.path.join(GRIDS, "tiny.jsonnet"), "--seeds", "2", "--jobs", "2",
-                       "--output-dir", str(output))
+                       "--output-dir", str(output), new_process=True)
     return output, result
 
 
@@ -292,7 +297,8 @@ def test_tsne_of_a_transfer_archive(tiny_grid, tmp_path):
 def test_a_failed_run_is_recorded_and_the_others_finish(tmp_path):
     output = tmp_path / "out"
     grid = os.path.join(GRIDS, "broken_config.json")
-    result = reproduce(grid, "--seeds", "1", "--jobs", "2", "--output-dir", str(output), check=False)
+    result = reproduce(grid, "--seeds", "1", "--jobs", "2", "--output-dir", str(output), check=False,
+                       new_process=True)
     assert result.returncode == 1 and "1 of 2 runs failed" in result.stderr
     assert "FAILED broken/broken.wnut17.seed1." in result.stdout
     with open(output / "results.csv") as csv_file:
@@ -303,7 +309,8 @@ def test_a_failed_run_is_recorded_and_the_others_finish(tmp_path):
     assert "transfer must be one of" in status["log_tail"] and "'sideways'" in status["log_tail"]
     assert "Failed runs" in (output / "report.md").read_text()
     # Failed runs are skipped on a re-run unless --retry-failed.
-    again = reproduce(grid, "--seeds", "1", "--output-dir", str(output), "--retry-failed", check=False)
+    again = reproduce(grid, "--seeds", "1", "--output-dir", str(output), "--retry-failed", check=False,
+                      new_process=True)
     assert "1 finished before (skipped), 1 failed before (retried), 1 to run" in again.stdout
 
 
