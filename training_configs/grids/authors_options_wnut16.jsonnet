@@ -43,7 +43,7 @@ local options = {
   // The word vectors, the suspect left for the transfer gap (the paper's word2vec vectors are not
   // available here): GloVe fine-tuned with the model, and no pretrained vectors at all (the
   // authors' DATNet-F script without a vector file).
-  all_but_char_encoder_plus_fine_tuned_word_vectors: combinations.all_but_char_encoder { word_vectors: 'fine_tuned' },
+  all_but_char_encoder_plus_fine_tuned_word_vectors: combinations.all_but_char_encoder_plus_fine_tuned_word_vectors,
   all_but_char_encoder_plus_no_word_vectors: combinations.all_but_char_encoder { word_vectors: 'none' },
   // GRAD's weights as the authors' code has them (env below).
   all_but_char_encoder_plus_equal_grad_weights: combinations.all_but_char_encoder,
