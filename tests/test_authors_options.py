@@ -116,6 +116,17 @@ def test_f_source_fraction_sets_the_training_sampler_of_full_transfer(monkeypatc
     assert partial["data_loader"]["batch_sampler"]["source_fraction"] == 0.3
 
 
+def test_grad_reversal_scale_reaches_the_discriminator(monkeypatch):
+    # At the authors' 0.7 the key stays out (the module's default), so older configs are unchanged.
+    assert "reversal_scale" not in evaluated("datnet_f_wnut16", {}, monkeypatch)["model"]["discriminator"]
+    stronger = evaluated("ablation_f_transfer_grad_wnut16", {"grad_reversal_scale": 2.0}, monkeypatch)
+    assert stronger["model"]["discriminator"] == {"loss": "grad", "alpha": 0.25, "reversal_scale": 2.0}
+    reader = DatasetReader.from_params(Params(stronger["dataset_reader"]))
+    vocab = Vocabulary.from_params(Params(stronger["vocabulary"]), instances=reader.read(stronger["train_data_path"]))
+    model = Model.from_params(vocab=vocab, params=Params(stronger["model"]))
+    assert model.discriminator.reversal_scale == 2.0
+
+
 def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
     epsilons = ("source_word_epsilon", "target_word_epsilon", "character_epsilon")
     default = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
@@ -274,6 +285,8 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_f_wnut16", {"f_source_fraction": 1.5}, monkeypatch)
     with pytest.raises(Exception, match=r'DATNET_OPTIONS: p_source_fraction must be a number in \[0, 1\], got "all"'):
         evaluated("datnet_p_wnut17", {"p_source_fraction": "all"}, monkeypatch)
+    with pytest.raises(Exception, match=r"DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got -1"):
+        evaluated("datnet_f_wnut16", {"grad_reversal_scale": -1}, monkeypatch)
 
 
 def test_wnut16_train_chooses_the_training_files_and_whether_dev_selects(monkeypatch):
@@ -586,6 +599,12 @@ def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(
     every_source_batch = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_all_source_batches")]
     assert json.loads(every_source_batch.env["DATNET_OPTIONS"]) == dict(combination, f_source_fraction=1)
     assert "DATNET_ALPHA" not in every_source_batch.env
+    stronger_reversal = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2"
+    assert {model for model, name in by_cell if name == stronger_reversal} == {"F-Transfer (GRAD)"}
+    default = json.loads(by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
+    assert json.loads(by_cell[("F-Transfer (GRAD)", stronger_reversal)].env["DATNET_OPTIONS"]) == dict(
+        default, grad_reversal_scale=2
+    )
 
 
 def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):

@@ -87,6 +87,9 @@ local paper_text = {
   // DATNet-F and F-Transfer: each epoch uses this fraction of the source batches (the paper's
   // text is silent; the authors' code: 0.3).
   f_source_fraction: 0.3,
+  // How strongly GRAD's gradient is reversed into the shared layers (the paper is silent; the
+  // authors' grad_rev_rate: 0.7); a number at least 0.
+  grad_reversal_scale: 0.7,
 };
 local presets = {
   // Every option as the paper's text has it.
@@ -164,6 +167,8 @@ else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed",
 local all_files_characters = choice('char_vocabulary', ['training', 'all_files']) == 'all_files';
 local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
 local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
+local grad_reversal_scale = if std.isNumber(options.grad_reversal_scale) && options.grad_reversal_scale >= 0 then options.grad_reversal_scale
+else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got ' + std.manifestJsonMinified(options.grad_reversal_scale);
 
 {
   // Each corpus: where its splits are, its entity types, and whether English GloVe vectors
@@ -476,7 +481,11 @@ local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
       [if options.share_labels && transfer != 'none' then 'share_labels']: true,
       [if transfer == 'partial' && options.p_discriminator_input != 'shared' then 'discriminator_input']:
         options.p_discriminator_input,
-      [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha },
+      [if discriminator != null then 'discriminator']: { loss: discriminator, alpha: alpha } + (
+        // Left out at the module's default, so that the configs (and run digests) measured before
+        // the option existed stay the same.
+        if grad_reversal_scale != 0.7 then { reversal_scale: grad_reversal_scale } else {}
+      ),
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
       [if tensorflow_initialization then 'initializer']: tensorflow_initializer,
