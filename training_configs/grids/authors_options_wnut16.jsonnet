@@ -3,9 +3,9 @@
 // AT: +AT and DATNet-F, also with fine-tuned word vectors; on F-Transfer the kept combination less
 // each transfer-only option; and the kept combination with hashtags stripped, with random batches,
 // with TensorFlow's initial weights, with GRAD's equal weights, with every source batch each
-// epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal),
-// on WNUT-2016 trained on train only so that the dev set selects the epoch and decides: compare
-// the report's dev F1 column, never its test F1. Run with e.g.
+// epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal
+// and with none), on WNUT-2016 trained on train only so that the dev set selects the epoch and
+// decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
@@ -52,6 +52,9 @@ local options = {
   // (docs/tsne.md), so does a stronger reversal make the shared features carry more across?
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 2.0 },
+  // And with none: the discriminator still trains, but nothing of it reaches the shared layers.
+  all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0:
+    combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0 },
 };
 // The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
 // weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
@@ -62,6 +65,7 @@ local f_transfer_only = [
   'all_but_char_encoder_plus_equal_grad_weights',
   'all_but_char_encoder_plus_all_source_batches',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0',
 ];
 local transfer_only_settings = transfer_only + f_transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
