@@ -59,8 +59,8 @@ local options = {
 // The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
 // weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
 local extra_env = { all_but_char_encoder_plus_equal_grad_weights: { DATNET_ALPHA: '0.5' } };
-// Settings that act only on F-Transfer: GRAD's weights need a discriminator, the source-batch
-// fraction a source corpus.
+// Settings that act only on F-Transfer: GRAD's weights and its gradient reversal need a
+// discriminator, the source-batch fraction a source corpus.
 local f_transfer_only = [
   'all_but_char_encoder_plus_equal_grad_weights',
   'all_but_char_encoder_plus_all_source_batches',
