@@ -599,13 +599,13 @@ def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(
     every_source_batch = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_all_source_batches")]
     assert json.loads(every_source_batch.env["DATNET_OPTIONS"]) == dict(combination, f_source_fraction=1)
     assert "DATNET_ALPHA" not in every_source_batch.env
-    default = json.loads(by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
-    for scale in (2, 0):
+    # No reversal is confirmed with AT too (DATNet-F); the stronger one only screened without it.
+    for scale, models in ((2, {"F-Transfer (GRAD)"}), (0, {"F-Transfer (GRAD)", "DATNet-F"})):
         reversal = f"all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_{scale}"
-        assert {model for model, name in by_cell if name == reversal} == {"F-Transfer (GRAD)"}
-        assert json.loads(by_cell[("F-Transfer (GRAD)", reversal)].env["DATNET_OPTIONS"]) == dict(
-            default, grad_reversal_scale=scale
-        )
+        assert {model for model, name in by_cell if name == reversal} == models
+        for model in models:
+            default = json.loads(by_cell[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
+            assert json.loads(by_cell[(model, reversal)].env["DATNET_OPTIONS"]) == dict(default, grad_reversal_scale=scale)
 
 
 def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):

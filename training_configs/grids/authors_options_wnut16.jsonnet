@@ -52,15 +52,17 @@ local options = {
   // (docs/tsne.md), so does a stronger reversal make the shared features carry more across?
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 2.0 },
-  // And with none: the discriminator still trains, but nothing of it reaches the shared layers.
+  // And with none: the discriminator still trains, but nothing of it reaches the shared layers
+  // (on DATNet-F too, to see whether the gain on F-Transfer carries over to the model with AT).
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0 },
 };
 // The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
 // weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
 local extra_env = { all_but_char_encoder_plus_equal_grad_weights: { DATNET_ALPHA: '0.5' } };
-// Settings that act only on F-Transfer: GRAD's weights and its gradient reversal need a
-// discriminator, the source-batch fraction a source corpus.
+// Settings that act only with a source corpus and a discriminator: GRAD's weights and its gradient
+// reversal need a discriminator, the source-batch fraction a source corpus. Without AT they run on
+// F-Transfer only; DATNet-F runs those of them that are in with_at_settings.
 local f_transfer_only = [
   'all_but_char_encoder_plus_equal_grad_weights',
   'all_but_char_encoder_plus_all_source_batches',
@@ -78,7 +80,13 @@ local models = {
 // fine-tuned word vectors (AT perturbs the vectors that are trained), the one option kept on dev
 // without AT that could change the default.
 local with_at = combinations.at_models;
-local with_at_settings = ['paper', 'all', 'all_but_char_encoder', 'all_but_char_encoder_plus_fine_tuned_word_vectors'];
+local with_at_settings = [
+  'paper',
+  'all',
+  'all_but_char_encoder',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0',
+];
 {
   name: 'authors-options-wnut16',
   runs: [
