@@ -77,8 +77,9 @@ local models = {
   'DATNet-F': 'datnet_f_wnut16',
 };
 // Adversarial training doubles a run's time: the models with AT confirm combinations only, and
-// fine-tuned word vectors (AT perturbs the vectors that are trained), the one option kept on dev
-// without AT that could change the default.
+// the options found on dev without AT that could change the default: fine-tuned word vectors (AT
+// perturbs the vectors that are trained) and no gradient reversal (DATNet-F only: + AT has no
+// discriminator).
 local with_at = combinations.at_models;
 local with_at_settings = [
   'paper',
