@@ -599,8 +599,9 @@ def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(
     every_source_batch = by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_all_source_batches")]
     assert json.loads(every_source_batch.env["DATNET_OPTIONS"]) == dict(combination, f_source_fraction=1)
     assert "DATNET_ALPHA" not in every_source_batch.env
-    # No reversal is confirmed with AT too (DATNet-F); the stronger one only screened without it.
-    for scale, models in ((2, {"F-Transfer (GRAD)"}), (0, {"F-Transfer (GRAD)", "DATNet-F"})):
+    # No reversal is confirmed with AT too (DATNet-F); the stronger and weaker ones only screened without it.
+    for scale, models in ((2, {"F-Transfer (GRAD)"}), (0.1, {"F-Transfer (GRAD)"}), (0.3, {"F-Transfer (GRAD)"}),
+                          (0, {"F-Transfer (GRAD)", "DATNet-F"})):
         reversal = f"all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_{scale}"
         assert {model for model, name in by_cell if name == reversal} == models
         for model in models:
@@ -633,3 +634,20 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     for key, cell in fine_tuned.items():
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fixed[key].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
+
+
+def test_paper_protocol_grid_runs_the_default_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+    default = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
+               if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
+    no_reversal = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
+                   if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"}
+    # Base and +AT have no discriminator: the option would change nothing there.
+    assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
+                                ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None)}
+    for key, cell in no_reversal.items():
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
+        assert (cell.config, cell.test_file, cell.paper) == (default[key].config, default[key].test_file, default[key].paper)

@@ -3,8 +3,8 @@
 // AT: +AT and DATNet-F, also with fine-tuned word vectors; on F-Transfer the kept combination less
 // each transfer-only option; and the kept combination with hashtags stripped, with random batches,
 // with TensorFlow's initial weights, with GRAD's equal weights, with every source batch each
-// epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal
-// and with none), on WNUT-2016 trained on train only so that the dev set selects the epoch and
+// epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal,
+// weaker ones and none), on WNUT-2016 trained on train only so that the dev set selects the epoch and
 // decides: compare the report's dev F1 column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
@@ -56,6 +56,12 @@ local options = {
   // (on DATNet-F too, to see whether the gain on F-Transfer carries over to the model with AT).
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0 },
+  // And weaker ones, between none (which raised F-Transfer's dev F1) and the default 0.7: is a
+  // little reversal better than none?
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.1':
+    combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0.1 },
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.3':
+    combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0.3 },
 };
 // The authors' GRAD is a focal loss on a 2-class softmax, in which alpha cancels: both resources
 // weigh 0.5 (../shared/REFERENCE.md section 2), which is Eq. 1 with alpha 0.5.
@@ -68,6 +74,8 @@ local f_transfer_only = [
   'all_but_char_encoder_plus_all_source_batches',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.1',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.3',
 ];
 local transfer_only_settings = transfer_only + f_transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
