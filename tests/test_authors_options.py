@@ -584,7 +584,7 @@ def test_screening_grid_leaves_each_transfer_option_out_of_the_combination_on_f_
         assert value == dict(combination, **{name: PAPER_TEXT_OF_RECOMMENDED[name]}) != combination
 
 
-def test_screening_grid_runs_grad_weights_and_source_batches_on_f_transfer_only(monkeypatch):
+def test_screening_grid_runs_the_grad_and_source_batch_settings_on_the_models_with_a_discriminator_only(monkeypatch):
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)

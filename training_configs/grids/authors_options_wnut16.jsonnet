@@ -69,7 +69,7 @@ local extra_env = { all_but_char_encoder_plus_equal_grad_weights: { DATNET_ALPHA
 // Settings that act only with a source corpus and a discriminator: GRAD's weights and its gradient
 // reversal need a discriminator, the source-batch fraction a source corpus. Without AT they run on
 // F-Transfer only; DATNet-F runs those of them that are in with_at_settings.
-local f_transfer_only = [
+local with_discriminator_only = [
   'all_but_char_encoder_plus_equal_grad_weights',
   'all_but_char_encoder_plus_all_source_batches',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2',
@@ -77,7 +77,7 @@ local f_transfer_only = [
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.1',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.3',
 ];
-local transfer_only_settings = transfer_only + f_transfer_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
+local transfer_only_settings = transfer_only + with_discriminator_only + ['all_but_char_encoder_and_' + name for name in transfer_only];
 local models = {
   Base: 'datnet_base_wnut16',
   'F-Transfer (GRAD)': 'ablation_f_transfer_grad_wnut16',
