@@ -609,6 +609,11 @@ def test_screening_grid_runs_the_grad_and_source_batch_settings_on_the_models_wi
             assert json.loads(by_cell[(model, reversal)].env["DATNET_OPTIONS"]) == dict(default, grad_reversal_scale=scale)
 
 
+def _paper_protocol_rows(cells, setting):
+    # One row of the results table per model, target and target size.
+    return {(cell.model, cell.target, cell.target_sentences): cell for cell in cells if cell.setting == setting}
+
+
 def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
@@ -626,9 +631,8 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
             assert screening[(model, setting)] == dict(screening[(model, "all_but_char_encoder")], word_vectors=value)
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
     # Table 4, Table 3 at 500 sentences and WNUT-2017: each fine-tuned row is its fixed-vector row plus the option.
-    fixed = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol if cell.setting == "all_but_char_encoder"}
-    fine_tuned = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
-                  if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
+    fixed = _paper_protocol_rows(protocol, "all_but_char_encoder")
+    fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
     assert set(fine_tuned) == {(model, "wnut16", None) for model in ("Base", "+AT", "+F-T (GRAD)", "DATNet-F")} | {
         (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))}
     for key, cell in fine_tuned.items():
@@ -641,10 +645,8 @@ def test_paper_protocol_grid_runs_the_default_without_gradient_reversal_on_the_m
 
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
     protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
-    default = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
-               if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors"}
-    no_reversal = {(cell.model, cell.target, cell.target_sentences): cell for cell in protocol
-                   if cell.setting == "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"}
+    default = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
+    no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None)}
