@@ -114,6 +114,8 @@ def test_seeds_and_filters():
     assert [(cell.model, cell.target_sentences) for cell in kept] == [("Base", 500), ("DATNet-F", 500)]
     with pytest.raises(GridError, match=r"no run has model \['datnet-x'\]; choose from"):
         filter_cells(cells, ["DATNet-X"])
+    with pytest.raises(GridError, match=r"the key 'target_sentences' must be one of \['model', 'setting', 'size', 'target'\]"):
+        filter_cells(cells, ["target_sentences=500"])
 
 
 def test_each_run_gets_the_settings_its_config_reads(fixture_data_dir):

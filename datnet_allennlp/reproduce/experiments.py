@@ -415,9 +415,10 @@ def filter_cells(cells: Sequence[Cell], only: Sequence[str]) -> List[Cell]:
     }
     kept = list(cells)
     for rule in only:
-        key, values = rule.split("=", 1) if "=" in rule and rule.split("=", 1)[0] in getters else ("model", rule)
+        # KEY=VALUE with an unknown key is a typo, not a model (a model named with "=" is model=NAME).
+        key, values = rule.split("=", 1) if "=" in rule else ("model", rule)
         if key not in getters:
-            raise GridError(f"--only {rule!r}: the key must be one of {sorted(getters)}")
+            raise GridError(f"--only {rule!r}: the key {key!r} must be one of {sorted(getters)}")
         wanted = {value.strip().lower() for value in values.split(",") if value.strip()}
         unmatched = wanted - {getters[key](cell).lower() for cell in kept}
         if unmatched:
