@@ -287,6 +287,8 @@ def test_unknown_options_are_refused(monkeypatch):
         evaluated("datnet_p_wnut17", {"p_source_fraction": "all"}, monkeypatch)
     with pytest.raises(Exception, match=r"DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got -1"):
         evaluated("datnet_f_wnut16", {"grad_reversal_scale": -1}, monkeypatch)
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: share_words must be true or false, got "yes"'):
+        evaluated("datnet_f_wnut16", {"share_words": "yes"}, monkeypatch)
 
 
 def test_wnut16_train_chooses_the_training_files_and_whether_dev_selects(monkeypatch):
@@ -567,6 +569,53 @@ def test_shared_labels_use_one_label_set_and_one_crf(monkeypatch, tmp_path):
         assert len(tagged["tags"]) == 3 and all(tag == "O" or tag[:2] in ("B-", "I-") for tag in tagged["tags"])
 
 
+def test_shared_words_use_one_vocabulary_and_one_word_table(monkeypatch, tmp_path):
+    from allennlp.commands.train import train_model_from_file
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors import Predictor
+
+    # The default (fine-tuned vectors, the trained unknown vector) with AT, which hooks each
+    # resource's word embedder.
+    config = evaluated("datnet_f_wnut17", {"share_words": True}, monkeypatch)
+    assert config["model"]["share_word_embedding"] is True
+    assert {r: e["vocab_namespace"] for r, e in config["model"]["word_embedders"].items()} == {"source": "tokens", "target": "tokens"}
+    assert {r: reader["token_indexers"]["tokens"]["namespace"] for r, reader in config["dataset_reader"].items()
+            if r in ("source", "target")} == {"source": "tokens", "target": "tokens"}
+    assert list(config["vocabulary"]["pretrained_files"]) == list(config["vocabulary"]["min_pretrained_embeddings"]) == ["tokens"]
+    assert "share_word_embedding" not in evaluated("datnet_base_wnut17", {"share_words": True}, monkeypatch)["model"]
+    assert "share_word_embedding" not in evaluated("datnet_f_wnut17", {}, monkeypatch)["model"]
+
+    monkeypatch.setenv("DATNET_OPTIONS", json.dumps({"share_words": True}))
+    train_model_from_file(os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet"),
+                          str(tmp_path / "run"), overrides=json.dumps({"trainer.num_epochs": 1}))
+    model = load_archive(str(tmp_path / "run" / "model.tar.gz")).model
+    source, target = model._word_embedders["source"], model._word_embedders["target"]
+    assert source is not target
+    assert target.weight is source.weight and target.unknown_vector is source.unknown_vector
+    assert source.weight.requires_grad
+    assert not [name for name, _ in model.named_parameters() if name.startswith("_word_embedders.target")]
+    predictor = Predictor.from_archive(load_archive(str(tmp_path / "run" / "model.tar.gz")))
+    assert len(predictor.predict_json({"tokens": ["Obama", "in", "London"], "resource": "target"})["tags"]) == 3
+
+
+def test_shared_word_embedding_needs_transfer_and_one_namespace():
+    from allennlp.common.checks import ConfigurationError
+    from allennlp.modules.token_embedders import Embedding
+    from datnet_allennlp.models.datnet import _tie_parameters
+
+    vocab = Vocabulary()
+    vocab.add_tokens_to_namespace(["a", "b"], "source_tokens")
+    vocab.add_tokens_to_namespace(["a", "b"], "target_tokens")
+    source = Embedding(embedding_dim=4, vocab_namespace="source_tokens", vocab=vocab)
+    with pytest.raises(ConfigurationError, match="different vocabulary namespaces"):
+        _tie_parameters(Embedding(embedding_dim=4, vocab_namespace="target_tokens", vocab=vocab), source)
+    with pytest.raises(ConfigurationError, match="differ in their parameters"):
+        _tie_parameters(Embedding(embedding_dim=5, vocab_namespace="source_tokens", vocab=vocab), source)
+    target = Embedding(embedding_dim=4, vocab_namespace="source_tokens", vocab=vocab)
+    _tie_parameters(target, source)
+    assert target.weight is source.weight
+
+
 def test_screening_grid_leaves_each_transfer_option_out_of_the_combination_on_f_transfer(monkeypatch):
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
@@ -629,6 +678,11 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
         assert {model for model, name in screening if name == setting} == models
         for model in models:
             assert screening[(model, setting)] == dict(screening[(model, "all_but_char_encoder")], word_vectors=value)
+    # One word table for both resources needs a source corpus: F-Transfer only.
+    shared_words = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_shared_words"
+    assert {model for model, name in screening if name == shared_words} == {"F-Transfer (GRAD)"}
+    assert screening[("F-Transfer (GRAD)", shared_words)] == dict(
+        screening[("F-Transfer (GRAD)", "all_but_char_encoder_plus_fine_tuned_word_vectors")], share_words=True)
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
     # Table 4, Table 3 at 500 sentences and WNUT-2017: each fine-tuned row is its fixed-vector row plus the option.
     fixed = _paper_protocol_rows(protocol, "all_but_char_encoder")

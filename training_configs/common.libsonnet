@@ -71,6 +71,10 @@ local paper_text = {
   hashtags: 'keep',
   // One label set and one CRF transition matrix for both resources (the authors' code).
   share_labels: false,
+  // With transfer, one word vocabulary and one word embedding for both resources instead of one
+  // per resource (the paper and the authors' code); both must use the same vector file. Matters
+  // with fine-tuned vectors, which otherwise drift apart in front of the shared encoder.
+  share_words: false,
   // Initial weights: 'pytorch' (PyTorch's and AllenNLP's defaults) or 'tensorflow' (the authors'
   // TensorFlow 1 defaults: Glorot-uniform weight matrices and zero biases for the LSTM, the Dense
   // layers and the character CNN, and an LSTM forget-gate bias of 1). Not in the paper's text.
@@ -167,6 +171,8 @@ else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed",
 local all_files_characters = choice('char_vocabulary', ['training', 'all_files']) == 'all_files';
 local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
 local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
+local share_words = if std.isBoolean(options.share_words) then options.share_words
+else error 'DATNET_OPTIONS: share_words must be true or false, got ' + std.manifestJsonMinified(options.share_words);
 local grad_reversal_scale = if std.isNumber(options.grad_reversal_scale) && options.grad_reversal_scale >= 0 then options.grad_reversal_scale
 else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got ' + std.manifestJsonMinified(options.grad_reversal_scale);
 
@@ -327,7 +333,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
 
   // Words of each resource live in their own namespace (and embedding); characters are shared.
   resource_indexers(resource):: {
-    tokens: { type: 'single_id', lowercase_tokens: true, namespace: resource + '_tokens' },
+    tokens: { type: 'single_id', lowercase_tokens: true, namespace: $.word_namespace(resource) },
     // The widest character filter needs that many characters.
     token_characters: { type: 'characters', min_padding_length: if authors_chars then 5 else 3 },
   },
@@ -357,7 +363,17 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
       [if !trainable_unk || word_vectors == 'fine_tuned' then 'trainable']: word_vectors == 'fine_tuned',
       [if vectors_dim != 50 then 'projection_dim']: 50,
     }
-  ) + { vocab_namespace: resource + '_tokens' },
+  ) + { vocab_namespace: $.word_namespace(resource) },
+
+  // The vocabulary namespace of a resource's words (option share_words: one for both).
+  word_namespace(resource):: if share_words then 'tokens' else resource + '_tokens',
+  // The resources whose word namespaces the vocabulary sets up: with share_words, the target's
+  // stands for both, which must then read the same vectors.
+  local word_resources(corpora) = if share_words && std.length(std.objectFields(corpora)) > 1 then (
+    if std.length(std.set([std.toString($.vector_file(corpora[r])) for r in std.objectFields(corpora)])) == 1 then ['target']
+    else error 'DATNET_OPTIONS: share_words needs the same word vectors for both corpora, got '
+               + std.toString({ [r]: $.vector_file(corpora[r]) for r in std.objectFields(corpora) })
+  ) else std.objectFields(corpora),
 
   bilstm(hidden_size, input_size=$.embedding_dim):: {
     type: 'lstm',
@@ -380,12 +396,12 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
       for resource in std.objectFields(corpora) if !std.member(inferred_labels(corpora), resource)
     },
     pretrained_files: {
-      [resource + '_tokens']: $.vector_file(corpora[resource])
-      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) != null
+      [$.word_namespace(resource)]: $.vector_file(corpora[resource])
+      for resource in word_resources(corpora) if $.vector_file(corpora[resource]) != null
     },
     min_pretrained_embeddings: {
-      [resource + '_tokens']: 1000000
-      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) != null
+      [$.word_namespace(resource)]: 1000000
+      for resource in word_resources(corpora) if $.vector_file(corpora[resource]) != null
     },
   } + (if std.length(inferred_labels(corpora)) > 0 then {
     type: 'from_instances_and_corpus_files',
@@ -409,8 +425,8 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
   } else {}) + if trainable_unk then {
     only_include_pretrained_words: true,
     min_count: { token_characters: options.char_min_count } + {
-      [resource + '_tokens']: options.word_min_count
-      for resource in std.objectFields(corpora) if $.vector_file(corpora[resource]) == null
+      [$.word_namespace(resource)]: options.word_min_count
+      for resource in word_resources(corpora) if $.vector_file(corpora[resource]) == null
     },
   } else {},
 
@@ -478,6 +494,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
       },
       [if options.shared_projection != null then 'shared_projection_dim']: options.shared_projection,
       [if options.loss_reduction != 'sum' then 'loss_reduction']: options.loss_reduction,
+      [if share_words && transfer != 'none' then 'share_word_embedding']: true,
       [if options.share_labels && transfer != 'none' then 'share_labels']: true,
       [if transfer == 'partial' && options.p_discriminator_input != 'shared' then 'discriminator_input']:
         options.p_discriminator_input,

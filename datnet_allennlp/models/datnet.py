@@ -89,6 +89,12 @@ class Datnet(Model):
         One label set (namespace ``"labels"``, the union of both resources' tags) and one CRF
         transition matrix for both resources, as the authors' code does by default; each resource
         keeps its own tag projection. By default each resource has its own labels and CRF.
+    share_word_embedding : `bool`, optional (default = `False`)
+        With transfer, the target's word embedder uses the source's parameters, so that a word has
+        one vector in front of the shared encoder whichever resource it comes from; both embedders
+        must read the same vocabulary namespace. With fixed pretrained vectors only the trained
+        unknown vector is affected; with fine-tuned ones the two tables would otherwise drift
+        apart. (The paper and the authors' code keep one fixed table per resource.)
     discriminator_input : `str`, optional (default = `"shared"`)
         With ``"partial"`` transfer, ``"private_and_shared"`` lets the discriminator read
         ``[private; shared]`` (the authors' DATNet-P) instead of the shared features alone.
@@ -112,6 +118,7 @@ class Datnet(Model):
         shared_projection_dim: Optional[int] = None,
         loss_reduction: str = "sum",
         share_labels: bool = False,
+        share_word_embedding: bool = False,
         discriminator_input: str = "shared",
         initializer: InitializerApplicator = InitializerApplicator(),
         **kwargs,
@@ -138,6 +145,10 @@ class Datnet(Model):
         elif private_encoders:
             raise ConfigurationError(f'private_encoders need transfer "partial", not {transfer!r}')
         _check_resource_keys("word_embedders", word_embedders, self.resources)
+        if share_word_embedding:
+            if transfer == "none":
+                raise ConfigurationError('share_word_embedding needs transfer "full" or "partial"')
+            _tie_parameters(word_embedders["target"], word_embedders["source"])
 
         self._word_embedders = torch.nn.ModuleDict(word_embedders)
         self._character_encoder = character_encoder
@@ -338,6 +349,28 @@ class Datnet(Model):
         if reset:
             self._decoded_batches = {resource: 0 for resource in self.resources}
         return metrics
+
+
+def _tie_parameters(module: torch.nn.Module, to: torch.nn.Module) -> None:
+    # Distinct modules with one set of parameters: each resource keeps its own embedder (adversarial
+    # training hooks each one), and every update reaches both.
+    namespaces = {getattr(m, "_vocab_namespace", None) for m in (module, to)}
+    if len(namespaces) != 1:
+        raise ConfigurationError(
+            f"share_word_embedding: the word embedders read different vocabulary namespaces {sorted(map(str, namespaces))}"
+        )
+    shared = dict(to.named_parameters())
+    own = dict(module.named_parameters())
+    if {name: p.shape for name, p in own.items()} != {name: p.shape for name, p in shared.items()}:
+        raise ConfigurationError(
+            "share_word_embedding: the source and target word embedders differ in their parameters "
+            f"({sorted((n, tuple(p.shape)) for n, p in own.items())} against "
+            f"{sorted((n, tuple(p.shape)) for n, p in shared.items())})"
+        )
+    for name in own:
+        owner_name, _, leaf = name.rpartition(".")
+        owner = module.get_submodule(owner_name) if owner_name else module
+        setattr(owner, leaf, shared[name])
 
 
 def _check_resource_keys(name: str, modules: Dict[str, Any], resources: tuple) -> None:
