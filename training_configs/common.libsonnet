@@ -331,7 +331,8 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
 
   // --- DATNet (the `datnet` model) ---------------------------------------------------------
 
-  // Words of each resource live in their own namespace (and embedding); characters are shared.
+  // Words of each resource live in their own namespace (and embedding) unless share_words;
+  // characters are shared.
   resource_indexers(resource):: {
     tokens: { type: 'single_id', lowercase_tokens: true, namespace: $.word_namespace(resource) },
     // The widest character filter needs that many characters.

@@ -30,8 +30,8 @@ class Datnet(Model):
     """
     DATNet (Zhou et al., ACL 2019): a BiLSTM-CRF tagger for a low-resource target corpus that
     learns from a high-resource source corpus at the same time. Both resources share the character
-    embedding and character CNN; each has its own word embedding, output projection and CRF (their
-    tag sets differ). `transfer` chooses how the BiLSTM is shared:
+    embedding and character CNN; each has its own word embedding (unless `share_word_embedding`),
+    output projection and CRF (their tag sets differ). `transfer` chooses how the BiLSTM is shared:
 
     * ``"full"`` (DATNet-F): one `shared_encoder` for both resources.
     * ``"partial"`` (DATNet-P): a `shared_encoder` plus a private encoder per resource; each CRF

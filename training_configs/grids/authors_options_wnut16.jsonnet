@@ -4,8 +4,9 @@
 // each transfer-only option; and the kept combination with hashtags stripped, with random batches,
 // with TensorFlow's initial weights, with GRAD's equal weights, with every source batch each
 // epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal,
-// weaker ones and none, and with one word table for both resources), on WNUT-2016 trained on train only so that the dev set selects the epoch
-// and decides: compare the report's dev F1 column, never its test F1. Run with e.g.
+// weaker ones and none, and with one word table for both resources), on WNUT-2016 trained on
+// train only so that the dev set selects the epoch and decides: compare the report's dev F1
+// column, never its test F1. Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_wnut16.jsonnet --seeds 3 --jobs 2 \
 //       --only setting=paper,unknown_words --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
