@@ -588,17 +588,26 @@ def test_shared_words_use_one_vocabulary_and_one_word_table(monkeypatch, tmp_pat
     monkeypatch.setenv("DATNET_OPTIONS", json.dumps({"share_words": True}))
     train_model_from_file(os.path.join(REPOSITORY, "training_configs", "datnet_f_wnut17.jsonnet"),
                           str(tmp_path / "run"), overrides=json.dumps({"trainer.num_epochs": 1}))
-    model = load_archive(str(tmp_path / "run" / "model.tar.gz")).model
+    archive = load_archive(str(tmp_path / "run" / "model.tar.gz"))
+    model = archive.model
     source, target = model._word_embedders["source"], model._word_embedders["target"]
     assert source is not target
     assert target.weight is source.weight and target.unknown_vector is source.unknown_vector
     assert source.weight.requires_grad
     assert not [name for name, _ in model.named_parameters() if name.startswith("_word_embedders.target")]
-    predictor = Predictor.from_archive(load_archive(str(tmp_path / "run" / "model.tar.gz")))
+    predictor = Predictor.from_archive(archive)
     assert len(predictor.predict_json({"tokens": ["Obama", "in", "London"], "resource": "target"})["tags"]) == 3
 
 
-def test_shared_word_embedding_needs_transfer_and_one_namespace():
+def test_shared_words_need_the_same_vectors_for_both_corpora(monkeypatch):
+    # A user's corpus without vectors beside CoNLL-2003's GloVe: one table cannot hold both.
+    monkeypatch.setenv("DATNET_TARGET_TRAIN", os.path.join(FIXTURE_DATA, "wnut2017", "train.txt"))
+    monkeypatch.setenv("DATNET_TARGET_VECTORS", "none")
+    with pytest.raises(Exception, match=r"DATNET_OPTIONS: share_words needs the same word vectors for both corpora, got .*source.*glove.*target.*null"):
+        evaluated("datnet_f_custom", {"share_words": True}, monkeypatch)
+
+
+def test_tied_word_embedders_need_one_namespace_and_the_same_parameters():
     from allennlp.common.checks import ConfigurationError
     from allennlp.modules.token_embedders import Embedding
     from datnet_allennlp.models.datnet import _tie_parameters
