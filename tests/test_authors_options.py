@@ -29,6 +29,7 @@ PAPER_TEXT_OF_RECOMMENDED = {
     "share_labels": False,
     "optimizer_per_resource": False,
     "word_vectors": "fixed",
+    "grad_reversal_scale": 0.7,
 }
 AUTHORS = {
     "unknown_words": "trainable_unk",
@@ -68,10 +69,12 @@ def test_default_preset_is_the_combination_the_grids_measured(monkeypatch):
     assert default["model"]["character_encoder"]["encoder"]["type"] == "cnn"  # not the authors' encoder
     # GloVe is fine-tuned, the trained unknown vector with it (the authors' code keeps both fixed).
     assert default["model"]["word_embedders"]["target"]["trainable"] is True
+    # GRAD's gradient does not reach the shared layers (the authors' code reverses it at 0.7).
+    assert default["model"]["discriminator"]["reversal_scale"] == 0
     # The grids spell the combination out option by option: it must stay the default.
     combinations = _jsonnet.evaluate_file(os.path.join(REPOSITORY, "training_configs", "grids",
                                                        "authors_options.libsonnet"))
-    combination = json.loads(combinations)["all_but_char_encoder_plus_fine_tuned_word_vectors"]
+    combination = json.loads(combinations)["all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"]
     for config, model in (("datnet_f_wnut16", "DATNet-F"), ("datnet_base_wnut16", "Base")):
         options = dict(combination, **({"at_character_norm": "sentence_and_dimension"} if model == "DATNet-F" else {}))
         assert evaluated(config, {}, monkeypatch) == evaluated(config, options, monkeypatch)
@@ -118,7 +121,8 @@ def test_f_source_fraction_sets_the_training_sampler_of_full_transfer(monkeypatc
 
 def test_grad_reversal_scale_reaches_the_discriminator(monkeypatch):
     # At the authors' 0.7 the key stays out (the module's default), so older configs are unchanged.
-    assert "reversal_scale" not in evaluated("datnet_f_wnut16", {}, monkeypatch)["model"]["discriminator"]
+    authors = evaluated("datnet_f_wnut16", {"grad_reversal_scale": 0.7}, monkeypatch)
+    assert authors["model"]["discriminator"] == {"loss": "grad", "alpha": 0.25}
     stronger = evaluated("ablation_f_transfer_grad_wnut16", {"grad_reversal_scale": 2.0}, monkeypatch)
     assert stronger["model"]["discriminator"] == {"loss": "grad", "alpha": 0.25, "reversal_scale": 2.0}
     reader = DatasetReader.from_params(Params(stronger["dataset_reader"]))
@@ -663,8 +667,8 @@ def test_screening_grid_runs_the_grad_and_source_batch_settings_on_the_models_wi
         reversal = f"all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_{scale}"
         assert {model for model, name in by_cell if name == reversal} == models
         for model in models:
-            default = json.loads(by_cell[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
-            assert json.loads(by_cell[(model, reversal)].env["DATNET_OPTIONS"]) == dict(default, grad_reversal_scale=scale)
+            fine_tuned = json.loads(by_cell[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
+            assert json.loads(by_cell[(model, reversal)].env["DATNET_OPTIONS"]) == dict(fine_tuned, grad_reversal_scale=scale)
 
 
 def _paper_protocol_rows(cells, setting):
@@ -703,16 +707,16 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
 
 
-def test_paper_protocol_grid_runs_the_default_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
+def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
     monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
     protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
-    default = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
+    fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
     no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None)}
     for key, cell in no_reversal.items():
-        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
-        assert (cell.config, cell.test_file, cell.paper) == (default[key].config, default[key].test_file, default[key].paper)
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fine_tuned[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
+        assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)

@@ -12,17 +12,20 @@
 // sentences, as the authors' code does, instead of N drawn at random; setting
 // all_but_char_encoder_sample_per_seed draws its N sentences with each run's seed; setting
 // all_but_char_encoder_plus_fine_tuned_word_vectors is Table 4, Table 3 at 500 sentences and
-// WNUT-2017 with the GloVe vectors fine-tuned (the default preset, `recommended`); setting
-// ..._plus_grad_reversal_0 is those rows of the models with a discriminator without gradient reversal.
+// WNUT-2017 with the GloVe vectors fine-tuned and GRAD's gradient reversed at the authors' 0.7;
+// setting ..._plus_grad_reversal_0 is those rows of the models with a discriminator without
+// gradient reversal. The default preset, `recommended`, is the second on the models with a
+// discriminator and the first (which is the same) on the others.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
 local combinations = import 'authors_options.libsonnet';
 local combination = 'all_but_char_encoder';
-// The default preset's combination (`recommended`): the final rows' setting.
+// The combination with fine-tuned GloVe: the default preset's (`recommended`) Base and + AT rows.
 local fine_tuned = 'all_but_char_encoder_plus_fine_tuned_word_vectors';
-// The default with no gradient reversal from GRAD's discriminator into the shared layers, which
-// raised F-Transfer's dev F1 by 1.5 (docs/authors-options.md): on the models with a discriminator.
+// ... with no gradient reversal from GRAD's discriminator into the shared layers, which raised
+// DATNet-F's dev F1 by 2.64 at 500 sentences (docs/authors-options.md): on the models with a
+// discriminator, the default preset's rows.
 local no_reversal = { setting: fine_tuned + '_plus_grad_reversal_0', options: { grad_reversal_scale: 0 } };
 local with_discriminator = ['+F-T (GRAD)', 'DATNet-F'];
 
@@ -114,7 +117,7 @@ local table2 = [
         { wnut16_train: 'train', char_vocabulary: 'all_files' }, setting=combination + '_plus_all_files_characters')
     for index in [1, 2, 3]
   ] + [
-    // Table 3 at 500 sentences with the GloVe vectors fine-tuned: the default preset's rows.
+    // Table 3 at 500 sentences with the GloVe vectors fine-tuned (the default preset's Base row).
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2][4], 500, { wnut16_train: 'train' }, base=fine_tuned)
     for model in table3
   ] + [
@@ -127,7 +130,7 @@ local table2 = [
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2])
     for model in table2
   ] + [
-    // ... with the GloVe vectors fine-tuned: the default preset's rows.
+    // ... with the GloVe vectors fine-tuned (the default preset's Base row).
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2], base=fine_tuned)
     for model in table2
   ] + [

@@ -3,7 +3,7 @@
 // AT: +AT and DATNet-F, also with fine-tuned word vectors; on F-Transfer the kept combination less
 // each transfer-only option; and the kept combination with hashtags stripped, with random batches,
 // with TensorFlow's initial weights, with GRAD's equal weights, with every source batch each
-// epoch, with fine-tuned or no word vectors; and the default with a stronger gradient reversal,
+// epoch, with fine-tuned or no word vectors; and that with a stronger gradient reversal,
 // weaker ones and none, and with one word table for both resources), on WNUT-2016 trained on
 // train only so that the dev set selects the epoch and decides: compare the report's dev F1
 // column, never its test F1. Run with e.g.
@@ -48,24 +48,25 @@ local options = {
   all_but_char_encoder_plus_no_word_vectors: combinations.all_but_char_encoder { word_vectors: 'none' },
   // GRAD's weights as the authors' code has them (env below).
   all_but_char_encoder_plus_equal_grad_weights: combinations.all_but_char_encoder,
-  // The default with GRAD's gradient reversed into the shared layers at 2 instead of 0.7: its
-  // discriminator ends training near chance, yet a linear probe still tells the resources apart
-  // (docs/tsne.md), so does a stronger reversal make the shared features carry more across?
+  // Fine-tuned vectors with GRAD's gradient reversed into the shared layers at 2 instead of 0.7:
+  // its discriminator ends training near chance, yet a linear probe still tells the resources
+  // apart (docs/tsne.md), so does a stronger reversal make the shared features carry more across?
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_2:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 2.0 },
   // And with none: the discriminator still trains, but nothing of it reaches the shared layers
   // (on DATNet-F too, to see whether the gain on F-Transfer carries over to the model with AT).
+  // Now the default preset.
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0:
-    combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0 },
-  // And weaker ones, between none (which raised F-Transfer's dev F1) and the default 0.7: is a
+    combinations.all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0,
+  // And weaker ones, between none (which raised F-Transfer's dev F1) and the authors' 0.7: is a
   // little reversal better than none?
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.1':
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0.1 },
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0.3':
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { grad_reversal_scale: 0.3 },
-  // The default with one word table for both resources: fine-tuned per resource, the source's and
-  // the target's vectors of a word drift apart in front of the shared encoder (fine-tuning raised
-  // the base model's test F1 twice as much as F-Transfer's).
+  // Fine-tuned vectors with one word table for both resources: fine-tuned per resource, the
+  // source's and the target's vectors of a word drift apart in front of the shared encoder
+  // (fine-tuning raised the base model's test F1 twice as much as F-Transfer's).
   all_but_char_encoder_plus_fine_tuned_word_vectors_plus_shared_words:
     combinations.all_but_char_encoder_plus_fine_tuned_word_vectors { share_words: true },
 };
