@@ -26,7 +26,7 @@ local fine_tuned = 'all_but_char_encoder_plus_fine_tuned_word_vectors';
 // ... with no gradient reversal from GRAD's discriminator into the shared layers, which raised
 // DATNet-F's dev F1 by 2.64 at 500 sentences (docs/authors-options.md): on the models with a
 // discriminator, the default preset's rows.
-local no_reversal = { setting: fine_tuned + '_plus_grad_reversal_0', options: { grad_reversal_scale: 0 } };
+local no_reversal = 'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0';
 local with_discriminator = ['+F-T (GRAD)', 'DATNet-F'];
 
 // `base` names the combination of authors_options.libsonnet the row starts from; `setting`, the
@@ -88,7 +88,7 @@ local table2 = [
     for model in table4
   ] + [
     // ... and without gradient reversal.
-    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], extra=no_reversal.options, base=fine_tuned, setting=no_reversal.setting)
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], base=no_reversal)
     for model in table4
     if std.member(with_discriminator, model[0])
   ] + [
@@ -121,8 +121,7 @@ local table2 = [
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2][4], 500, { wnut16_train: 'train' }, base=fine_tuned)
     for model in table3
   ] + [
-    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][4], 500, { wnut16_train: 'train' } + no_reversal.options,
-        base=fine_tuned, setting=no_reversal.setting)
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][4], 500, { wnut16_train: 'train' }, base=no_reversal)
     for model in table3
     if std.member(with_discriminator, model[0])
   ] + [
@@ -134,7 +133,7 @@ local table2 = [
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2], base=fine_tuned)
     for model in table2
   ] + [
-    row(model[0], model[1], 'wnut17', 'wnut2017', model[2], extra=no_reversal.options, base=fine_tuned, setting=no_reversal.setting)
+    row(model[0], model[1], 'wnut17', 'wnut2017', model[2], base=no_reversal)
     for model in table2
     if std.member(with_discriminator, model[0])
   ],
