@@ -116,6 +116,10 @@ def test_seeds_and_filters():
         filter_cells(cells, ["DATNet-X"])
     with pytest.raises(GridError, match=r"the key 'target_sentences' must be one of \['model', 'setting', 'size', 'target'\]"):
         filter_cells(cells, ["target_sentences=500"])
+    # Full-data cells have no size label; "all" selects them beside sized cells of the same grid.
+    mixed = cells_for("table4-wnut16")[:1] + cells
+    assert [cell.target_sentences for cell in filter_cells(mixed, ["size=all"])] == [None]
+    assert [cell.target_sentences for cell in filter_cells(mixed, ["size=ALL,500", "base"])] == [None, 500]
 
 
 def test_each_run_gets_the_settings_its_config_reads(fixture_data_dir):

@@ -41,7 +41,8 @@ class Reproduce(Subcommand):
         subparser.add_argument("--threads-per-job", type=int, default=1, help="PyTorch threads of each run")
         subparser.add_argument("--only", action="append", default=[],
                                help="keep runs whose KEY is one of the VALUEs: KEY=VALUE[,VALUE] with KEY "
-                                    "model, target, size or setting; a bare VALUE names models; repeatable")
+                                    "model, target, size (sentences, ratio, or all for full data) or setting; "
+                                    "a bare VALUE names models; repeatable")
         subparser.add_argument("--dry-run", action="store_true", help="print the planned runs, run nothing")
         subparser.add_argument("--retry-failed", action="store_true", help="run failed runs again")
         subparser.add_argument("--address", help="the address of a running Ray cluster (default: start Ray here)")

@@ -404,13 +404,14 @@ def cells_for(experiment: str) -> List[Cell]:
 def filter_cells(cells: Sequence[Cell], only: Sequence[str]) -> List[Cell]:
     """
     Keeps the cells that match every `--only` filter. A filter is ``key=value[,value...]`` with key
-    one of model, target, size (sentences or ratio), setting; a bare value matches the model.
-    Values are compared without regard to case.
+    one of model, target, size (sentences, ratio, or ``all`` for the full training data), setting;
+    a bare value matches the model. Values are compared without regard to case.
     """
     getters: Dict[str, Callable[[Cell], str]] = {
         "model": lambda cell: cell.model,
         "target": lambda cell: cell.target,
-        "size": lambda cell: cell.size_label.lstrip("nr"),
+        # A full-data cell has no size label; "all" names it, since an empty value selects nothing.
+        "size": lambda cell: cell.size_label.lstrip("nr") or "all",
         "setting": lambda cell: cell.setting,
     }
     kept = list(cells)
