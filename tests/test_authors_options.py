@@ -701,8 +701,11 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     fixed = _paper_protocol_rows(protocol, "all_but_char_encoder")
     fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
     assert set(fine_tuned) == {(model, "wnut16", None) for model in ("Base", "+AT", "+F-T (GRAD)", "DATNet-F")} | {
-        (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))}
+        (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))} | {
+        ("+AT", "wnut16", 500)}  # run with the default only (the next test but one)
     for key, cell in fine_tuned.items():
+        if key == ("+AT", "wnut16", 500):
+            continue
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fixed[key].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
 
@@ -716,7 +719,25 @@ def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_
     no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
-                                ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None)}
+                                ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None),
+                                ("+F-Transfer", "wnut16", 500)}  # run with the default only (the next test)
     for key, cell in no_reversal.items():
+        if key == ("+F-Transfer", "wnut16", 500):
+            continue
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fine_tuned[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
+
+
+def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences_with_the_default(monkeypatch):
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+    fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
+    no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
+    # Each is its Table 4 row of the default preset, on 500 sentences drawn from train (dev selects).
+    for rows, model, table4_model, paper_f1 in ((fine_tuned, "+AT", "+AT", 35.68),
+                                                 (no_reversal, "+F-Transfer", "+F-T (GRAD)", 38.35)):
+        cell, full_data = rows[(model, "wnut16", 500)], rows[(table4_model, "wnut16", None)]
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(full_data.env["DATNET_OPTIONS"]), wnut16_train="train")
+        assert (cell.config, cell.test_file, cell.paper.f1) == (full_data.config, full_data.test_file, paper_f1)

@@ -27,7 +27,7 @@ local fine_tuned = 'all_but_char_encoder_plus_fine_tuned_word_vectors';
 // DATNet-F's dev F1 by 2.64 at 500 sentences (docs/authors-options.md): on the models with a
 // discriminator, the default preset's rows.
 local no_reversal = 'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0';
-local with_discriminator = ['+F-T (GRAD)', 'DATNet-F'];
+local with_discriminator = ['+F-T (GRAD)', '+F-Transfer', 'DATNet-F'];
 
 // `base` names the combination of authors_options.libsonnet the row starts from; `setting`, the
 // row's label in the report, is that name unless the row adds options to it.
@@ -58,6 +58,12 @@ local table3_sizes = [10, 50, 100, 200, 500, 1000];
 local table3 = [
   ['Base', 'datnet_base_wnut16', [3.80, 14.07, 17.99, 26.20, 31.78, 36.99]],
   ['DATNet-F', 'datnet_f_wnut16', [17.14, 22.59, 28.41, 32.48, 39.20, 45.25]],
+];
+// Table 3's + AT and + F-Transfer rows at 500 sentences, run with the default preset only: with
+// the base and DATNet-F rows they show where AT and transfer each come in with few sentences.
+local table3_ablations_500 = [
+  ['+AT', 'ablation_at_wnut16', 35.68],
+  ['+F-Transfer', 'ablation_f_transfer_grad_wnut16', 38.35],
 ];
 // Table 2, WNUT-2017: model, config and the paper's F1.
 local table2 = [
@@ -124,6 +130,11 @@ local table2 = [
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2][4], 500, { wnut16_train: 'train' }, base=no_reversal)
     for model in table3
     if std.member(with_discriminator, model[0])
+  ] + [
+    // The default preset's + AT (no discriminator) and + F-Transfer (no reversal) at 500 sentences.
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500, { wnut16_train: 'train' },
+        base=if model[0] == '+AT' then fine_tuned else no_reversal)
+    for model in table3_ablations_500
   ] + [
     // Table 2, WNUT-2017.
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2])
