@@ -28,7 +28,7 @@ local fine_tuned = 'all_but_char_encoder_plus_fine_tuned_word_vectors';
 // DATNet-F's dev F1 by 2.64 at 500 sentences (docs/authors-options.md): on the models with a
 // discriminator, the default preset's rows.
 local no_reversal = 'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0';
-local with_discriminator = ['+F-T (GRAD)', '+F-Transfer', 'DATNet-F'];
+local with_discriminator = ['+F-T (GRAD)', 'DATNet-F'];
 
 // `base` names the combination of authors_options.libsonnet the row starts from; `setting`, the
 // row's label in the report, is that name unless the row adds options to it.
