@@ -676,6 +676,16 @@ def _paper_protocol_rows(cells, setting):
     return {(cell.model, cell.target, cell.target_sentences): cell for cell in cells if cell.setting == setting}
 
 
+def _default_paper_protocol_rows(monkeypatch):
+    # The paper-protocol grid's rows of the default's two settings: fine-tuned GloVe with reversal 0.7, and without reversal.
+    from datnet_allennlp.reproduce.experiments import load_grid_file
+
+    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+    return (_paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors"),
+            _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"))
+
+
 def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
@@ -711,12 +721,7 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
 
 
 def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
-    from datnet_allennlp.reproduce.experiments import load_grid_file
-
-    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
-    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
-    fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
-    no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
+    fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None),
@@ -727,12 +732,7 @@ def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_
 
 
 def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences_with_the_default(monkeypatch):
-    from datnet_allennlp.reproduce.experiments import load_grid_file
-
-    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
-    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
-    fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
-    no_reversal = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0")
+    fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
     # Each is its Table 4 row of the default preset, on 500 sentences drawn from train (dev selects);
     # + F-Transfer runs with the authors' reversal 0.7 too (the test before checks that row).
     for rows, model, table4_model, paper_f1 in ((fine_tuned, "+AT", "+AT", 35.68),
