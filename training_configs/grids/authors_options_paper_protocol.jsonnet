@@ -60,8 +60,9 @@ local table3 = [
   ['Base', 'datnet_base_wnut16', [3.80, 14.07, 17.99, 26.20, 31.78, 36.99]],
   ['DATNet-F', 'datnet_f_wnut16', [17.14, 22.59, 28.41, 32.48, 39.20, 45.25]],
 ];
-// Table 3's + AT and + F-Transfer rows at 500 sentences, run with the default preset only: with
-// the base and DATNet-F rows they show where AT and transfer each come in with few sentences.
+// Table 3's + AT and + F-Transfer rows at 500 sentences, run with fine-tuned GloVe only (+ F-Transfer
+// with and without reversal): with the base and DATNet-F rows they show where AT and transfer each
+// come in with few sentences.
 local table3_ablations_500 = [
   ['+AT', 'ablation_at_wnut16', 35.68],
   ['+F-Transfer', 'ablation_f_transfer_grad_wnut16', 38.35],
