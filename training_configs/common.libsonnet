@@ -33,6 +33,11 @@ local paper_text = {
   // 'none' (trainable random 50-d vectors for every corpus, as the authors' DATNet-F script does
   // without a vector file, theirs 300-d).
   word_vectors: 'fixed',
+  // 'lowercase': words are looked up lowercased, as GloVe 6B is (the paper's word2vec vectors are
+  // cased); 'cased': each cased form seen in training gets its own vector, which starts from its
+  // lowercased form's and is fine-tuned apart from it; a form training never saw falls back to
+  // its lowercased form. Needs 'trainable_unk' and 'fine_tuned' vectors.
+  word_case: 'lowercase',
   // 'paper': 30-d characters, 20 filters of width 3, ReLU; 'authors': 100-d characters, widths
   // 1-5 with 10-50 filters, tanh, 2 highway layers (AllenNLP's cnn-highway, projected to 150).
   char_encoder: 'paper',
@@ -173,6 +178,11 @@ else error 'DATNET_OPTIONS: target_sample_seed must be an integer or "run_seed",
 local all_files_characters = choice('char_vocabulary', ['training', 'all_files']) == 'all_files';
 local strip_hashtags = choice('hashtags', ['keep', 'strip']) == 'strip';
 local word_vectors = choice('word_vectors', ['fixed', 'fine_tuned', 'none']);
+local cased_words = choice('word_case', ['lowercase', 'cased']) == 'cased' && (
+  if trainable_unk && word_vectors == 'fine_tuned' then true
+  else error 'DATNET_OPTIONS: word_case "cased" needs unknown_words "trainable_unk" and word_vectors "fine_tuned", got '
+             + std.manifestJsonMinified({ unknown_words: options.unknown_words, word_vectors: word_vectors })
+);
 local share_words = if std.isBoolean(options.share_words) then options.share_words
 else error 'DATNET_OPTIONS: share_words must be true or false, got ' + std.manifestJsonMinified(options.share_words);
 local grad_reversal_scale = if std.isNumber(options.grad_reversal_scale) && options.grad_reversal_scale >= 0 then options.grad_reversal_scale
@@ -336,7 +346,8 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
   // Words of each resource live in their own namespace (and embedding) unless share_words;
   // characters are shared.
   resource_indexers(resource):: {
-    tokens: { type: 'single_id', lowercase_tokens: true, namespace: $.word_namespace(resource) },
+    tokens: (if cased_words then { type: 'single_id_cased_with_lowercase_fallback' }
+             else { type: 'single_id', lowercase_tokens: true }) + { namespace: $.word_namespace(resource) },
     // The widest character filter needs that many characters.
     token_characters: { type: 'characters', min_padding_length: if authors_chars then 5 else 3 },
   },
@@ -365,6 +376,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
       // and so the runner's run digests, of the options measured before word_vectors existed.
       [if !trainable_unk || word_vectors == 'fine_tuned' then 'trainable']: word_vectors == 'fine_tuned',
       [if vectors_dim != 50 then 'projection_dim']: 50,
+      [if cased_words then 'cased_from_lowercase']: true,
     }
   ) + { vocab_namespace: $.word_namespace(resource) },
 
@@ -425,6 +437,12 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
       ],
     },
     character_min_count: options.char_min_count,
+  } else {}) + (if cased_words then {
+    type: 'from_instances_and_corpus_files',
+    cased_word_namespaces: [
+      $.word_namespace(resource)
+      for resource in word_resources(corpora) if $.vector_file(corpora[resource]) != null
+    ],
   } else {}) + if trainable_unk then {
     only_include_pretrained_words: true,
     min_count: { token_characters: options.char_min_count } + {

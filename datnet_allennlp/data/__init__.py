@@ -3,3 +3,4 @@ from datnet_allennlp.data.resource_batch_sampler import ResourceBatchSampler
 from datnet_allennlp.data.transfer_reader import TransferDatasetReader
 from datnet_allennlp.data.text_tokenizer import TextTokenizer
 from datnet_allennlp.data.corpus_file_vocabulary import CorpusFileVocabulary
+from datnet_allennlp.data.cased_token_indexer import CasedTokenIndexerWithLowercaseFallback

@@ -1,4 +1,4 @@
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Dict, Iterable, List, Optional, Union
 
 from allennlp.common.checks import ConfigurationError
@@ -34,6 +34,8 @@ class CorpusFileVocabulary(Vocabulary):
         For each character namespace, the CoNLL files whose characters it holds.
     character_min_count : `int`, optional (default = `1`)
         How often a character must occur in `character_files` to enter its namespace.
+    cased_word_namespaces : `List[str]`, optional (default = `None`)
+        The word namespaces whose cased forms are added as above.
     coding_scheme : `str`, optional (default = `"BIOUL"`)
         The tag scheme of the labels, as the dataset reader's: ``"BIOUL"`` or ``"BIO"``.
 
@@ -47,6 +49,7 @@ class CorpusFileVocabulary(Vocabulary):
         tag_files: Optional[Dict[str, Paths]] = None,
         character_files: Optional[Dict[str, Paths]] = None,
         character_min_count: int = 1,
+        cased_word_namespaces: Optional[List[str]] = None,
         coding_scheme: str = "BIOUL",
         tokens_to_add: Optional[Dict[str, List[str]]] = None,
         **kwargs,
@@ -61,7 +64,23 @@ class CorpusFileVocabulary(Vocabulary):
             tags = ["O"] + [f"{prefix}-{name}" for name in types for prefix in prefixes]
             known = tokens_to_add.setdefault(namespace, [])
             known.extend(tag for tag in tags if tag not in known)
+        if cased_word_namespaces:
+            instances = list(instances)  # read twice: by from_instances, then for the cased forms
         vocabulary = cls.from_instances(instances, tokens_to_add=tokens_to_add, **kwargs)
+        if cased_word_namespaces:
+            counts: Dict[str, Dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for instance in instances:
+                instance.count_vocab_items(counts)
+            for namespace in cased_word_namespaces:
+                known = vocabulary.get_token_to_index_vocabulary(namespace)
+                if len(known) <= 2:  # the padding and unknown tokens only
+                    raise ConfigurationError(
+                        f"cased_word_namespaces: the namespace {namespace!r} holds no words to find cased forms of"
+                    )
+                vocabulary.add_tokens_to_namespace(
+                    sorted(word for word in counts[namespace] if word not in known and word.lower() in known),
+                    namespace,
+                )
         # Added after from_instances so that its min_count for the namespace, which counts the
         # training instances only, cannot drop a character the files have often enough.
         for namespace, paths in (character_files or {}).items():

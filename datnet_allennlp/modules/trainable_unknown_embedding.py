@@ -3,6 +3,7 @@ from typing import Optional
 import torch
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import Vocabulary
+from allennlp.data.vocabulary import _read_pretrained_tokens
 from allennlp.modules.token_embedders import Embedding, TokenEmbedder
 
 
@@ -28,6 +29,11 @@ class EmbeddingWithTrainableUnknown(Embedding):
     trainable : `bool`, optional (default = `False`)
         Whether the other rows are trained too (fine-tuned pretrained vectors, the `DATNET_OPTIONS`
         option `word_vectors: "fine_tuned"`); the unknown row is trained either way.
+    cased_from_lowercase : `bool`, optional (default = `False`)
+        For words that keep their case (the `DATNET_OPTIONS` option `word_case: "cased"`) and a
+        lowercased vector file: a cased form without a vector of its own (``Apple``) starts from
+        the vector of its lowercased form (``apple``), so that fine-tuning can set them apart; a
+        form that has a vector of its own keeps it.
     projection_dim : `int`, optional (default = `None`)
         If given, a trained linear layer projects every vector, the unknown one included, to this
         size (e.g. a user's vectors to the size the shared encoder reads).
@@ -43,6 +49,7 @@ class EmbeddingWithTrainableUnknown(Embedding):
         vocab_namespace: str = "tokens",
         pretrained_file: Optional[str] = None,
         trainable: bool = False,
+        cased_from_lowercase: bool = False,
         projection_dim: Optional[int] = None,
         vocab: Optional[Vocabulary] = None,
         **kwargs,
@@ -58,6 +65,15 @@ class EmbeddingWithTrainableUnknown(Embedding):
             **kwargs,
         )
         self._unknown_index = vocab.get_token_index(vocab._oov_token, vocab_namespace)
+        # An archive being loaded has no pretrained file: its weights come from the saved state.
+        if cased_from_lowercase and pretrained_file is not None:
+            with_vectors = set(_read_pretrained_tokens(pretrained_file))
+            words = vocab.get_token_to_index_vocabulary(vocab_namespace)
+            with torch.no_grad():
+                for word, index in words.items():
+                    lowercase_index = words.get(word.lower())
+                    if word not in with_vectors and lowercase_index is not None and word.lower() in with_vectors:
+                        self.weight[index] = self.weight[lowercase_index]
         # It starts where the fixed table has it (random, scaled like the pretrained vectors).
         self.unknown_vector = torch.nn.Parameter(self.weight.data[self._unknown_index].clone())
         # Applied after the unknown row is swapped in (AllenNLP's own projection comes before).
