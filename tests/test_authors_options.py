@@ -706,6 +706,12 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     assert {model for model, name in screening if name == shared_words} == {"F-Transfer (GRAD)"}
     assert screening[("F-Transfer (GRAD)", shared_words)] == dict(
         screening[("F-Transfer (GRAD)", "all_but_char_encoder_plus_fine_tuned_word_vectors")], share_words=True)
+    # Cased words: the default (no reversal) plus the option, on Base and F-Transfer.
+    cased_words = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_cased_words"
+    assert {model for model, name in screening if name == cased_words} == {"Base", "F-Transfer (GRAD)"}
+    for model in ("Base", "F-Transfer (GRAD)"):
+        assert screening[(model, cased_words)] == dict(
+            screening[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")], grad_reversal_scale=0, word_case="cased")
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
     # Table 4, Table 3 at 500 sentences and WNUT-2017: each fine-tuned row is its fixed-vector row plus the option.
     fixed = _paper_protocol_rows(protocol, "all_but_char_encoder")
