@@ -34,7 +34,7 @@ local paper_text = {
   // without a vector file, theirs 300-d).
   word_vectors: 'fixed',
   // 'lowercase': words are looked up lowercased, as GloVe 6B is (the paper's word2vec vectors are
-  // cased); 'cased': each cased form seen in training gets its own vector, which starts from its
+  // cased, and the authors' code keeps the case: word_lower off); 'cased': each cased form seen in training gets its own vector, which starts from its
   // lowercased form's and is fine-tuned apart from it; a form training never saw falls back to
   // its lowercased form. Needs 'trainable_unk' and 'fine_tuned' vectors.
   word_case: 'lowercase',
