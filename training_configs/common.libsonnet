@@ -34,9 +34,10 @@ local paper_text = {
   // without a vector file, theirs 300-d).
   word_vectors: 'fixed',
   // 'lowercase': words are looked up lowercased, as GloVe 6B is (the paper's word2vec vectors are
-  // cased, and the authors' code keeps the case: word_lower off); 'cased': each cased form seen in training gets its own vector, which starts from its
-  // lowercased form's and is fine-tuned apart from it; a form training never saw falls back to
-  // its lowercased form. Needs 'trainable_unk' and 'fine_tuned' vectors.
+  // cased, and the authors' code keeps the case: word_lower off); 'cased': each cased form seen
+  // in training gets its own vector, which starts from its lowercased form's and is fine-tuned
+  // apart from it; a form training never saw falls back to its lowercased form. Needs
+  // 'trainable_unk' and 'fine_tuned' vectors.
   word_case: 'lowercase',
   // 'paper': 30-d characters, 20 filters of width 3, ReLU; 'authors': 100-d characters, widths
   // 1-5 with 10-50 filters, tanh, 2 highway layers (AllenNLP's cnn-highway, projected to 150).
