@@ -131,6 +131,22 @@ def test_grad_reversal_scale_reaches_the_discriminator(monkeypatch):
     assert model.discriminator.reversal_scale == 2.0
 
 
+def test_discriminator_padding_reaches_the_discriminator(monkeypatch):
+    # Masked, the default, leaves the key out, so earlier configs and run digests stay the same.
+    masked = evaluated("datnet_f_wnut16", {"discriminator_padding": "masked"}, monkeypatch)
+    assert "mask_padding" not in masked["model"]["discriminator"]
+    unmasked = evaluated(
+        "ablation_f_transfer_grad_wnut16", {"discriminator_padding": "unmasked", "grad_reversal_scale": 0.7}, monkeypatch
+    )
+    assert unmasked["model"]["discriminator"] == {"loss": "grad", "alpha": 0.25, "mask_padding": False}
+    reader = DatasetReader.from_params(Params(unmasked["dataset_reader"]))
+    vocab = Vocabulary.from_params(Params(unmasked["vocabulary"]), instances=reader.read(unmasked["train_data_path"]))
+    model = Model.from_params(vocab=vocab, params=Params(unmasked["model"]))
+    assert model.discriminator.mask_padding is False
+    with pytest.raises(Exception, match=r'DATNET_OPTIONS: discriminator_padding must be "masked" or "unmasked", got "none"'):
+        evaluated("datnet_f_wnut16", {"discriminator_padding": "none"}, monkeypatch)
+
+
 def test_at_epsilon_sets_the_word_and_character_epsilons(monkeypatch):
     epsilons = ("source_word_epsilon", "target_word_epsilon", "character_epsilon")
     default = evaluated("datnet_f_wnut16", {}, monkeypatch)["trainer"]["callbacks"][0]
@@ -669,6 +685,14 @@ def test_screening_grid_runs_the_grad_and_source_batch_settings_on_the_models_wi
         for model in models:
             fine_tuned = json.loads(by_cell[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
             assert json.loads(by_cell[(model, reversal)].env["DATNET_OPTIONS"]) == dict(fine_tuned, grad_reversal_scale=scale)
+    # The discriminator's padding: random batches at 0.7, padding masked (the control) and not, F-Transfer only.
+    fine_tuned = json.loads(by_cell[("F-Transfer (GRAD)", "all_but_char_encoder_plus_fine_tuned_word_vectors")].env["DATNET_OPTIONS"])
+    random_batches = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_random_batches"
+    for setting, padding in ((random_batches, {}), (random_batches + "_plus_unmasked_discriminator_padding",
+                                                    {"discriminator_padding": "unmasked"})):
+        assert {model for model, name in by_cell if name == setting} == {"F-Transfer (GRAD)"}
+        assert json.loads(by_cell[("F-Transfer (GRAD)", setting)].env["DATNET_OPTIONS"]) == dict(
+            fine_tuned, batches="random", **padding)
 
 
 def _paper_protocol_rows(cells, setting):

@@ -108,6 +108,28 @@ def test_padding_does_not_change_the_prediction():
     torch.testing.assert_close(discriminator(padded, mask)["probability"], short)
 
 
+def test_unmasked_padding_gets_attention_as_in_the_authors_code():
+    torch.manual_seed(0)
+    discriminator = GradDiscriminator(input_dim=6, mask_padding=False)
+    features = torch.randn(1, 4, 6)
+    # Padding after the shared Dense + tanh layer: the same vector at every padded position.
+    padding = torch.tanh(torch.randn(6)).expand(1, 3, 6)
+    padded = torch.cat([features, padding], dim=1)
+    mask = torch.tensor([[True] * 4 + [False] * 3])
+    scores = discriminator._attention_vector(torch.tanh(discriminator._attention_projection(padded)))
+    attention = torch.softmax(scores.squeeze(-1), dim=-1)
+    expected = torch.sigmoid(discriminator._output(torch.bmm(attention.unsqueeze(1), padded).squeeze(1)))
+    unmasked = discriminator(padded, mask)["probability"]
+    torch.testing.assert_close(unmasked, expected.squeeze(-1))
+    discriminator.mask_padding = True
+    assert not torch.allclose(unmasked, discriminator(padded, mask)["probability"])
+    # Without padding both poolings are the same.
+    full = torch.ones(1, 4, dtype=torch.bool)
+    masked_short = discriminator(features, full)["probability"]
+    discriminator.mask_padding = False
+    torch.testing.assert_close(discriminator(features, full)["probability"], masked_short)
+
+
 @pytest.mark.parametrize(
     "kwargs,message",
     [

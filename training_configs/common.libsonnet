@@ -100,6 +100,9 @@ local paper_text = {
   // How strongly GRAD's gradient is reversed into the shared layers (the paper is silent; the
   // authors' grad_rev_rate: 0.7); a number at least 0.
   grad_reversal_scale: 0.7,
+  // Whether GRAD's attention pooling leaves padding out: 'masked', or 'unmasked' (the authors'
+  // code: padding positions are weighed too). The paper is silent.
+  discriminator_padding: 'masked',
 };
 local presets = {
   // Every option as the paper's text has it.
@@ -186,6 +189,7 @@ local cased_words = choice('word_case', ['lowercase', 'cased']) == 'cased' && (
 );
 local share_words = if std.isBoolean(options.share_words) then options.share_words
 else error 'DATNET_OPTIONS: share_words must be true or false, got ' + std.manifestJsonMinified(options.share_words);
+local unmasked_discriminator_padding = choice('discriminator_padding', ['masked', 'unmasked']) == 'unmasked';
 local grad_reversal_scale = if std.isNumber(options.grad_reversal_scale) && options.grad_reversal_scale >= 0 then options.grad_reversal_scale
 else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got ' + std.manifestJsonMinified(options.grad_reversal_scale);
 
@@ -524,7 +528,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
         // Left out at the module's default, so that the configs (and run digests) measured before
         // the option existed stay the same.
         if grad_reversal_scale != 0.7 then { reversal_scale: grad_reversal_scale } else {}
-      ),
+      ) + (if unmasked_discriminator_padding then { mask_padding: false } else {}),
       embedding_dropout: 0.2,
       encoder_dropout: 0.5,
       [if tensorflow_initialization then 'initializer']: tensorflow_initializer,

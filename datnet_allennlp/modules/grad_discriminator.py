@@ -41,6 +41,10 @@ class GradDiscriminator(torch.nn.Module, FromParams):
     reversal_scale : `float`, optional (default = `0.7`)
         The gradient that reaches the shared layers is `-reversal_scale` times the
         discriminator's; the authors' default.
+    mask_padding : `bool`, optional (default = `True`)
+        Whether the attention pooling leaves padding positions out. `False` is the authors' code:
+        padding gets attention weight too, so the pooled vector also carries how much of the
+        batch's length a sentence leaves empty, a cue to its resource that is not in its words.
     """
 
     def __init__(
@@ -51,6 +55,7 @@ class GradDiscriminator(torch.nn.Module, FromParams):
         alpha: float = 0.25,
         gamma: float = 2.0,
         reversal_scale: float = 0.7,
+        mask_padding: bool = True,
     ) -> None:
         super().__init__()
         if loss not in LOSS_MODES:
@@ -65,6 +70,7 @@ class GradDiscriminator(torch.nn.Module, FromParams):
         self.alpha = alpha
         self.gamma = gamma
         self.reversal_scale = reversal_scale
+        self.mask_padding = mask_padding
         self._attention_projection = torch.nn.Linear(input_dim, attention_dim)
         self._attention_vector = torch.nn.Linear(attention_dim, 1, bias=False)
         self._output = torch.nn.Linear(input_dim, 1)
@@ -81,7 +87,10 @@ class GradDiscriminator(torch.nn.Module, FromParams):
         """
         features = reverse_gradient(shared_features, self.reversal_scale)
         scores = self._attention_vector(torch.tanh(self._attention_projection(features)))
-        attention = masked_softmax(scores.squeeze(-1), mask)
+        if self.mask_padding:
+            attention = masked_softmax(scores.squeeze(-1), mask)
+        else:
+            attention = torch.softmax(scores.squeeze(-1), dim=-1)
         pooled = torch.bmm(attention.unsqueeze(1), features).squeeze(1)
         logit = self._output(pooled).squeeze(-1)
         output = {"logit": logit, "probability": torch.sigmoid(logit)}
