@@ -75,8 +75,8 @@ def test_default_preset_is_the_combination_the_grids_measured(monkeypatch):
     combinations = _jsonnet.evaluate_file(os.path.join(REPOSITORY, "training_configs", "grids",
                                                        "authors_options.libsonnet"))
     combination = json.loads(combinations)["all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"]
-    for config, model in (("datnet_f_wnut16", "DATNet-F"), ("datnet_base_wnut16", "Base")):
-        options = dict(combination, **({"at_character_norm": "sentence_and_dimension"} if model == "DATNet-F" else {}))
+    for config, model in (("datnet_f_wnut16", "DATNet-F"), ("datnet_p_wnut16", "DATNet-P"), ("datnet_base_wnut16", "Base")):
+        options = dict(combination, **({"at_character_norm": "sentence_and_dimension"} if model != "Base" else {}))
         assert evaluated(config, {}, monkeypatch) == evaluated(config, options, monkeypatch)
     assert default != evaluated("datnet_f_wnut16", {"preset": "paper_text"}, monkeypatch)
 
@@ -742,9 +742,10 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     fine_tuned = _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors")
     assert set(fine_tuned) == {(model, "wnut16", None) for model in ("Base", "+AT", "+F-T (GRAD)", "DATNet-F")} | {
         (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))} | {
-        ("+AT", "wnut16", 500), ("+F-Transfer", "wnut16", 500)}  # no fixed-GloVe rows (the next test but one)
+        ("+AT", "wnut16", 500), ("+F-Transfer", "wnut16", 500),
+        ("+P-Transfer", "wnut16", 500), ("DATNet-P", "wnut16", 500)}  # no fixed-GloVe rows (the next tests)
     for key, cell in fine_tuned.items():
-        if key[0] in ("+AT", "+F-Transfer"):
+        if key[0] in ("+AT", "+F-Transfer", "+P-Transfer", "DATNet-P"):
             continue
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fixed[key].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
@@ -755,7 +756,8 @@ def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None),
-                                ("+F-Transfer", "wnut16", 500)}
+                                ("+F-Transfer", "wnut16", 500), ("+P-Transfer", "wnut16", 500),
+                                ("DATNet-P", "wnut16", 500)}
     for key, cell in no_reversal.items():
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fine_tuned[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
@@ -770,3 +772,15 @@ def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences
         cell, full_data = rows[(model, "wnut16", 500)], rows[(table4_model, "wnut16", None)]
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(full_data.env["DATNET_OPTIONS"]), wnut16_train="train")
         assert (cell.config, cell.test_file, cell.paper.f1) == (full_data.config, full_data.test_file, paper_f1)
+
+
+def test_paper_protocol_grid_runs_table_3s_part_share_rows_at_500_sentences_as_their_full_share_rows(monkeypatch):
+    # + P-Transfer and DATNet-P take the options of + F-Transfer and DATNet-F at 500 sentences (the
+    # DATNet-P options stay the paper's), in both settings; only the config and the paper's F1 differ.
+    for rows in _default_paper_protocol_rows(monkeypatch):
+        for model, full_share, config, paper_f1 in (("+P-Transfer", "+F-Transfer", "ablation_p_transfer_grad_wnut16", 34.90),
+                                                    ("DATNet-P", "DATNet-F", "datnet_p_wnut16", 36.05)):
+            cell, full_share_cell = rows[(model, "wnut16", 500)], rows[(full_share, "wnut16", 500)]
+            assert cell.env == full_share_cell.env
+            assert os.path.basename(cell.config) == config + ".jsonnet"
+            assert (cell.test_file, cell.paper.f1) == (full_share_cell.test_file, paper_f1)

@@ -28,7 +28,7 @@
   // The authors' character perturbation, which only acts with AT.
   at: { at_character_norm: 'sentence_and_dimension' },
   // The grids' models with AT.
-  at_models:: ['+AT', 'DATNet-F'],
+  at_models:: ['+AT', 'DATNet-F', 'DATNet-P'],
   // A setting's options as a model runs them: a model with AT also gets the authors' character
   // perturbation, unless the setting is the paper's text.
   for_model(options, model)::
