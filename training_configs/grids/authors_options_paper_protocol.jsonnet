@@ -15,8 +15,8 @@
 // WNUT-2017 with the GloVe vectors fine-tuned and GRAD's gradient reversed at the authors' 0.7;
 // setting ..._plus_grad_reversal_0 is those rows of the models with a discriminator without
 // gradient reversal. The default preset, `recommended`, is the second on the models with a
-// discriminator and the first (which is the same) on the others; Table 3's + AT and + F-Transfer
-// rows at 500 sentences run with these two settings only.
+// discriminator and the first (which is the same) on the others; Table 3's + AT, + F-Transfer,
+// + P-Transfer and DATNet-P rows at 500 sentences run with these two settings only.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
