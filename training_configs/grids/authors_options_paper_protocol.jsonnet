@@ -60,17 +60,14 @@ local table3 = [
   ['Base', 'datnet_base_wnut16', [3.80, 14.07, 17.99, 26.20, 31.78, 36.99]],
   ['DATNet-F', 'datnet_f_wnut16', [17.14, 22.59, 28.41, 32.48, 39.20, 45.25]],
 ];
-// Table 3's + AT and + F-Transfer rows at 500 sentences, run with fine-tuned GloVe only (+ F-Transfer
-// with and without reversal): with the base and DATNet-F rows they show where AT and transfer each
-// come in with few sentences.
+// Table 3's other rows at 500 sentences, run with fine-tuned GloVe only (the models with a
+// discriminator with and without reversal): with the base and DATNet-F rows, + AT and + F-Transfer
+// show where AT and transfer each come in with few sentences; the part-share models tag from
+// [private; shared] BiLSTMs, so what the reversal takes from the shared one the private ones may
+// keep, where on DATNet-F and F-Transfer it cost 2.3 to 2.6 dev F1 here.
 local table3_ablations_500 = [
   ['+AT', 'ablation_at_wnut16', 35.68],
   ['+F-Transfer', 'ablation_f_transfer_grad_wnut16', 38.35],
-];
-// Table 3's part-share rows at 500 sentences, with and without the authors' reversal 0.7: the
-// P models tag from [private; shared] BiLSTMs, so what the reversal takes from the shared one the
-// private ones may keep, where on DATNet-F and F-Transfer it cost 2.3 to 2.6 dev F1 here.
-local table3_partial_500 = [
   ['+P-Transfer', 'ablation_p_transfer_grad_wnut16', 34.90],
   ['DATNet-P', 'datnet_p_wnut16', 36.05],
 ];
@@ -140,17 +137,12 @@ local table2 = [
     for model in table3
     if std.member(with_discriminator, model[0])
   ] + [
-    // The default preset's + AT (no discriminator) and + F-Transfer (no reversal) at 500 sentences,
-    // and + F-Transfer with the authors' reversal 0.7 beside it.
+    // The default preset's + AT (no discriminator) at 500 sentences, and the models with a
+    // discriminator without reversal (the default) and with the authors' 0.7 (the DATNet-P options
+    // stay the paper's).
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500, { wnut16_train: 'train' }, base=base)
     for model in table3_ablations_500
     for base in (if model[0] == '+AT' then [fine_tuned] else [fine_tuned, no_reversal])
-  ] + [
-    // Table 3's + P-Transfer and DATNet-P at 500 sentences: the default preset's options (the
-    // DATNet-P options stay the paper's) without reversal, and with the authors' 0.7.
-    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500, { wnut16_train: 'train' }, base=base)
-    for model in table3_partial_500
-    for base in [no_reversal, fine_tuned]
   ] + [
     // Table 2, WNUT-2017.
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2])
