@@ -753,15 +753,15 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
 
 def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
     fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
-    fine_tuned_only_without_reversal = {("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None)}
-    assert not fine_tuned_only_without_reversal & set(fine_tuned)
+    default_only_rows = {("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None)}
+    assert not default_only_rows & set(fine_tuned)
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None),
                                 ("+F-Transfer", "wnut16", 500), ("+P-Transfer", "wnut16", 500),
                                 ("DATNet-P", "wnut16", 500), ("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None)}
     for key, cell in no_reversal.items():
-        if key in fine_tuned_only_without_reversal:
+        if key in default_only_rows:
             continue  # Table 4's part-share rows run with the default only (the last test)
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fine_tuned[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
