@@ -743,9 +743,10 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     assert set(fine_tuned) == {(model, "wnut16", None) for model in ("Base", "+AT", "+F-T (GRAD)", "DATNet-F")} | {
         (model, target, sentences) for model in ("Base", "DATNet-F") for target, sentences in (("wnut16", 500), ("wnut17", None))} | {
         ("+AT", "wnut16", 500), ("+F-Transfer", "wnut16", 500),
-        ("+P-Transfer", "wnut16", 500), ("DATNet-P", "wnut16", 500)}  # no fixed-GloVe rows (the next tests)
+        ("+P-Transfer", "wnut16", 500), ("DATNet-P", "wnut16", 500)} | {
+        (model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100, 200, 1000)}  # no fixed-GloVe rows (the next tests)
     for key, cell in fine_tuned.items():
-        if key[0] in ("+AT", "+F-Transfer", "+P-Transfer", "DATNet-P"):
+        if key[0] in ("+AT", "+F-Transfer", "+P-Transfer", "DATNet-P") or key[2] not in (None, 500):
             continue
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fixed[key].env["DATNET_OPTIONS"]), word_vectors="fine_tuned")
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
@@ -753,16 +754,18 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
 
 def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
     fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
-    default_only_rows = {("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None)}
+    default_only_rows = {("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None),
+                         ("+F-Transfer", "wnut16", 1000), ("DATNet-F", "wnut16", 1000)}
     assert not default_only_rows & set(fine_tuned)
     # Base and +AT have no discriminator: the option would change nothing there.
     assert set(no_reversal) == {("+F-T (GRAD)", "wnut16", None), ("DATNet-F", "wnut16", None),
                                 ("DATNet-F", "wnut16", 500), ("DATNet-F", "wnut17", None),
                                 ("+F-Transfer", "wnut16", 500), ("+P-Transfer", "wnut16", 500),
-                                ("DATNet-P", "wnut16", 500), ("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None)}
+                                ("DATNet-P", "wnut16", 500), ("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None),
+                                ("+F-Transfer", "wnut16", 1000), ("DATNet-F", "wnut16", 1000)}
     for key, cell in no_reversal.items():
         if key in default_only_rows:
-            continue  # Table 4's part-share rows run with the default only (the last test)
+            continue  # rows run with the default only (the tests below)
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(fine_tuned[key].env["DATNET_OPTIONS"]), grad_reversal_scale=0)
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
 
@@ -776,6 +779,24 @@ def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences
         cell, full_data = rows[(model, "wnut16", 500)], rows[(table4_model, "wnut16", None)]
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(full_data.env["DATNET_OPTIONS"]), wnut16_train="train")
         assert (cell.config, cell.test_file, cell.paper.f1) == (full_data.config, full_data.test_file, paper_f1)
+
+
+def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_500_sentences_with_the_default(monkeypatch):
+    fine_tuned, _ = _default_paper_protocol_rows(monkeypatch)
+    for model, paper_f1 in (("Base", (3.80, 14.07, 17.99, 26.20, 36.99)), ("+AT", (4.34, 16.87, 18.43, 26.32, 41.69))):
+        at_500 = fine_tuned[(model, "wnut16", 500)]
+        for sentences, f1 in zip((10, 50, 100, 200, 1000), paper_f1):
+            cell = fine_tuned[(model, "wnut16", sentences)]
+            assert (cell.env, cell.config, cell.test_file) == (at_500.env, at_500.config, at_500.test_file)
+            assert cell.paper.f1 == f1
+
+
+def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(monkeypatch):
+    _, no_reversal = _default_paper_protocol_rows(monkeypatch)
+    for model, paper_f1 in (("+F-Transfer", 44.81), ("DATNet-F", 45.25)):
+        cell, at_500 = no_reversal[(model, "wnut16", 1000)], no_reversal[(model, "wnut16", 500)]
+        assert (cell.env, cell.config, cell.test_file) == (at_500.env, at_500.config, at_500.test_file)
+        assert cell.paper.f1 == paper_f1
 
 
 def test_paper_protocol_grid_runs_table_3s_part_share_rows_at_500_sentences_as_their_full_share_rows(monkeypatch):

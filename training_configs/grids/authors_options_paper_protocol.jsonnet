@@ -16,8 +16,9 @@
 // setting ..._plus_grad_reversal_0 is those rows of the models with a discriminator without
 // gradient reversal. The default preset, `recommended`, is the second on the models with a
 // discriminator and the first (which is the same) on the others; Table 3's + AT, + F-Transfer,
-// + P-Transfer and DATNet-P rows at 500 sentences run with these two settings only, and Table 4's
-// part-share rows (+ P-T (GRAD), DATNet-P) with the default only.
+// + P-Transfer and DATNet-P rows at 500 sentences run with these two settings only, Table 3's Base
+// and + AT rows at its other sizes, its + F-Transfer and DATNet-F rows at 1,000 sentences and
+// Table 4's part-share rows (+ P-T (GRAD), DATNet-P) with the default only.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
@@ -68,6 +69,10 @@ local table3 = [
   ['Base', 'datnet_base_wnut16', [3.80, 14.07, 17.99, 26.20, 31.78, 36.99]],
   ['DATNet-F', 'datnet_f_wnut16', [17.14, 22.59, 28.41, 32.48, 39.20, 45.25]],
 ];
+// Table 3's + AT row, WNUT-2016: run with the default preset at every size, beside its Base row;
+// its + F-Transfer row, with the default at 1,000 sentences (and at 500 below).
+local table3_at = ['+AT', 'ablation_at_wnut16', [4.34, 16.87, 18.43, 26.32, 35.68, 41.69]];
+local table3_f_transfer = ['+F-Transfer', 'ablation_f_transfer_grad_wnut16', [15.26, 20.04, 26.60, 32.22, 38.35, 44.81]];
 // Table 3's other rows at 500 sentences, run with fine-tuned GloVe only (the models with a
 // discriminator with and without reversal): with the base and DATNet-F rows, + AT and + F-Transfer
 // show where AT and transfer each come in with few sentences; the part-share models tag from
@@ -150,6 +155,19 @@ local table2 = [
     row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500, { wnut16_train: 'train' }, base=base)
     for model in table3_ablations_500
     for base in (if model[0] == '+AT' then [fine_tuned] else [fine_tuned, no_reversal])
+  ] + [
+    // Table 3's Base and + AT rows at the other sizes with the default preset: where AT pays with
+    // 10 to 1,000 sentences (the rows at 500 are above).
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][index], table3_sizes[index], { wnut16_train: 'train' }, base=fine_tuned)
+    for model in [table3[0], table3_at]
+    for index in std.range(0, std.length(table3_sizes) - 1)
+    if table3_sizes[index] != 500
+  ] + [
+    // ... and + F-Transfer and DATNet-F at 1,000 sentences, the default without reversal: with the
+    // rows above, each part of DATNet-F at 1,000 sentences, where DATNet-F with the authors'
+    // options on fixed GloVe (reversal 0.7) was 5.1 below the paper.
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2][5], 1000, { wnut16_train: 'train' }, base=no_reversal)
+    for model in [table3_f_transfer, table3[1]]
   ] + [
     // Table 2, WNUT-2017.
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2])
