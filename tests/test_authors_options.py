@@ -700,12 +700,15 @@ def _paper_protocol_rows(cells, setting):
     return {(cell.model, cell.target, cell.target_sentences): cell for cell in cells if cell.setting == setting}
 
 
-def _default_paper_protocol_rows(monkeypatch):
+@pytest.fixture(scope="module")
+def default_paper_protocol_rows():
     # The paper-protocol grid's rows of the default's two settings: fine-tuned GloVe with reversal 0.7, and without reversal.
+    # Loaded once for the tests that only read them (a load takes about 10 s).
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
-    monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
-    protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
+        protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
     return (_paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors"),
             _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"))
 
@@ -752,8 +755,8 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
         assert (cell.config, cell.test_file, cell.paper) == (fixed[key].config, fixed[key].test_file, fixed[key].paper)
 
 
-def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(monkeypatch):
-    fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
+def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_on_the_models_with_a_discriminator(default_paper_protocol_rows):
+    fine_tuned, no_reversal = default_paper_protocol_rows
     default_only_rows = {("+P-T (GRAD)", "wnut16", None), ("DATNet-P", "wnut16", None),
                          ("+F-Transfer", "wnut16", 1000), ("DATNet-F", "wnut16", 1000)}
     assert not default_only_rows & set(fine_tuned)
@@ -770,8 +773,8 @@ def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
 
 
-def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences_with_the_default(monkeypatch):
-    fine_tuned, no_reversal = _default_paper_protocol_rows(monkeypatch)
+def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences_with_the_default(default_paper_protocol_rows):
+    fine_tuned, no_reversal = default_paper_protocol_rows
     # Each is its Table 4 row of the default preset, on 500 sentences drawn from train (dev selects);
     # + F-Transfer runs with the authors' reversal 0.7 too (the test before checks that row).
     for rows, model, table4_model, paper_f1 in ((fine_tuned, "+AT", "+AT", 35.68),
@@ -781,8 +784,8 @@ def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences
         assert (cell.config, cell.test_file, cell.paper.f1) == (full_data.config, full_data.test_file, paper_f1)
 
 
-def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_500_sentences_with_the_default(monkeypatch):
-    fine_tuned, _ = _default_paper_protocol_rows(monkeypatch)
+def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_500_sentences_with_the_default(default_paper_protocol_rows):
+    fine_tuned, _ = default_paper_protocol_rows
     for model, paper_f1 in (("Base", (3.80, 14.07, 17.99, 26.20, 36.99)), ("+AT", (4.34, 16.87, 18.43, 26.32, 41.69))):
         at_500 = fine_tuned[(model, "wnut16", 500)]
         for sentences, f1 in zip((10, 50, 100, 200, 1000), paper_f1):
@@ -791,18 +794,18 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_
             assert cell.paper.f1 == f1
 
 
-def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(monkeypatch):
-    _, no_reversal = _default_paper_protocol_rows(monkeypatch)
+def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(default_paper_protocol_rows):
+    _, no_reversal = default_paper_protocol_rows
     for model, paper_f1 in (("+F-Transfer", 44.81), ("DATNet-F", 45.25)):
         cell, at_500 = no_reversal[(model, "wnut16", 1000)], no_reversal[(model, "wnut16", 500)]
         assert (cell.env, cell.config, cell.test_file) == (at_500.env, at_500.config, at_500.test_file)
         assert cell.paper.f1 == paper_f1
 
 
-def test_paper_protocol_grid_runs_table_3s_part_share_rows_at_500_sentences_as_their_full_share_rows(monkeypatch):
+def test_paper_protocol_grid_runs_table_3s_part_share_rows_at_500_sentences_as_their_full_share_rows(default_paper_protocol_rows):
     # + P-Transfer and DATNet-P take the options of + F-Transfer and DATNet-F at 500 sentences (the
     # DATNet-P options stay the paper's), in both settings; only the config and the paper's F1 differ.
-    for rows in _default_paper_protocol_rows(monkeypatch):
+    for rows in default_paper_protocol_rows:
         for model, full_share, config, paper_f1 in (("+P-Transfer", "+F-Transfer", "ablation_p_transfer_grad_wnut16", 34.90),
                                                     ("DATNet-P", "DATNet-F", "datnet_p_wnut16", 36.05)):
             cell, full_share_cell = rows[(model, "wnut16", 500)], rows[(full_share, "wnut16", 500)]
@@ -811,11 +814,11 @@ def test_paper_protocol_grid_runs_table_3s_part_share_rows_at_500_sentences_as_t
             assert (cell.test_file, cell.paper.f1) == (full_share_cell.test_file, paper_f1)
 
 
-def test_paper_protocol_grid_runs_table_4s_part_share_rows_as_their_full_share_rows_with_the_default(monkeypatch):
+def test_paper_protocol_grid_runs_table_4s_part_share_rows_as_their_full_share_rows_with_the_default(default_paper_protocol_rows):
     # Full data, the default preset only: + P-Transfer (GRAD) and DATNet-P take the options of
     # + F-Transfer (GRAD) and DATNet-F (the DATNet-P options stay the paper's); only the config and
     # the paper's F1 (Table 4's) differ.
-    _, no_reversal = _default_paper_protocol_rows(monkeypatch)
+    _, no_reversal = default_paper_protocol_rows
     for model, full_share, config, paper_f1 in (("+P-T (GRAD)", "+F-T (GRAD)", "ablation_p_transfer_grad_wnut16", 48.91),
                                                 ("DATNet-P", "DATNet-F", "datnet_p_wnut16", 50.85)):
         cell, full_share_cell = no_reversal[(model, "wnut16", None)], no_reversal[(full_share, "wnut16", None)]
