@@ -701,14 +701,19 @@ def _paper_protocol_rows(cells, setting):
 
 
 @pytest.fixture(scope="module")
-def default_paper_protocol_rows():
-    # The paper-protocol grid's rows of the default's two settings: fine-tuned GloVe with reversal 0.7, and without reversal.
-    # Loaded once for the tests that only read them (a load takes about 10 s).
+def paper_protocol_grid():
+    # The paper-protocol grid's cells, loaded once for the tests that only read them (a load takes about 10 s).
     from datnet_allennlp.reproduce.experiments import load_grid_file
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DATNET_DATA_DIR", FIXTURE_DATA)
-        protocol = load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+        return load_grid_file(os.path.join(REPOSITORY, "training_configs", "grids", "authors_options_paper_protocol.jsonnet"))
+
+
+@pytest.fixture(scope="module")
+def default_paper_protocol_rows(paper_protocol_grid):
+    # The paper-protocol grid's rows of the default's two settings: fine-tuned GloVe with reversal 0.7, and without reversal.
+    protocol = paper_protocol_grid
     return (_paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors"),
             _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"))
 
@@ -792,6 +797,18 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_
             cell = fine_tuned[(model, "wnut16", sentences)]
             assert (cell.env, cell.config, cell.test_file) == (at_500.env, at_500.config, at_500.test_file)
             assert cell.paper.f1 == f1
+
+
+def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_as_a_labelled_diagnostic(paper_protocol_grid, default_paper_protocol_rows):
+    # The 150-epoch rows are the default's Base and + AT rows at 10 to 100 sentences with only the
+    # number of epochs overridden, under their own setting, so that no 50-epoch row mixes with them.
+    fine_tuned, _ = default_paper_protocol_rows
+    longer = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_150_epochs")
+    assert sorted(longer, key=str) == sorted(((model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100)), key=str)
+    for key, cell in longer.items():
+        default = fine_tuned[key]
+        assert (cell.env, cell.config, cell.test_file, cell.paper.f1) == (default.env, default.config, default.test_file, default.paper.f1)
+        assert (cell.overrides, default.overrides) == ({"trainer.num_epochs": 150}, {})
 
 
 def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(default_paper_protocol_rows):
