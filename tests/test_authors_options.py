@@ -800,11 +800,11 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_
 
 
 def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_as_a_labelled_diagnostic(paper_protocol_grid, default_paper_protocol_rows):
-    # The 150-epoch rows are the default's Base and + AT rows at 10 to 100 sentences with only the
+    # The 150-epoch rows are the default's Base and + AT rows at 10 to 200 sentences with only the
     # number of epochs overridden, under their own setting, so that no 50-epoch row mixes with them.
     fine_tuned, _ = default_paper_protocol_rows
     longer = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_150_epochs")
-    assert sorted(longer, key=str) == sorted(((model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100)), key=str)
+    assert sorted(longer, key=str) == sorted(((model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100, 200)), key=str)
     for key, cell in longer.items():
         default = fine_tuned[key]
         assert (cell.env, cell.config, cell.test_file, cell.paper.f1) == (default.env, default.config, default.test_file, default.paper.f1)
