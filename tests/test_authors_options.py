@@ -811,6 +811,16 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_
         assert (cell.overrides, default.overrides) == ({"trainer.num_epochs": 150}, {})
 
 
+def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_default_plus_the_option(paper_protocol_grid, default_paper_protocol_rows):
+    fine_tuned, _ = default_paper_protocol_rows
+    cased = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_word_casing")
+    assert sorted(cased) == [("Base", "wnut16", sentences) for sentences in (50, 100, 200, 1000)]
+    for key, cell in cased.items():
+        default = fine_tuned[key]
+        assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")
+        assert (cell.config, cell.test_file, cell.paper.f1, cell.overrides) == (default.config, default.test_file, default.paper.f1, {})
+
+
 def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(default_paper_protocol_rows):
     _, no_reversal = default_paper_protocol_rows
     for model, paper_f1 in (("+F-Transfer", 44.81), ("DATNet-F", 45.25)):

@@ -39,6 +39,10 @@ local paper_text = {
   // apart from it; a form training never saw falls back to its lowercased form. Needs
   // 'trainable_unk' and 'fine_tuned' vectors.
   word_case: 'lowercase',
+  // Not in the paper: 'embedding' adds a 10-d embedding of each word's casing class (lowercase,
+  // capitalized, uppercase, mixed case, digits, neither; the `word_casing` indexer) in front of
+  // the BiLSTM, for the case that lowercased GloVe loses and the paper's cased vectors carry.
+  word_casing: 'none',
   // 'paper': 30-d characters, 20 filters of width 3, ReLU; 'authors': 100-d characters, widths
   // 1-5 with 10-50 filters, tanh, 2 highway layers (AllenNLP's cnn-highway, projected to 150).
   char_encoder: 'paper',
@@ -187,6 +191,7 @@ local cased_words = choice('word_case', ['lowercase', 'cased']) == 'cased' && (
   else error 'DATNET_OPTIONS: word_case "cased" needs unknown_words "trainable_unk" and word_vectors "fine_tuned", got '
              + std.manifestJsonMinified({ unknown_words: options.unknown_words, word_vectors: word_vectors })
 );
+local casing_feature = choice('word_casing', ['none', 'embedding']) == 'embedding';
 local share_words = if std.isBoolean(options.share_words) then options.share_words
 else error 'DATNET_OPTIONS: share_words must be true or false, got ' + std.manifestJsonMinified(options.share_words);
 local unmasked_discriminator_padding = choice('discriminator_padding', ['masked', 'unmasked']) == 'unmasked';
@@ -284,7 +289,9 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
     },
   },
   datnet_char_encoder:: if authors_chars then $.authors_char_encoder else $.char_encoder,
-  datnet_embedding_dim:: if authors_chars then 50 + 150 else $.embedding_dim,
+  datnet_embedding_dim:: (if authors_chars then 50 + 150 else $.embedding_dim) + (if casing_feature then $.casing_embedding.embedding_dim else 0),
+  // The word_casing option's embedding: one row per class of the `word_casing` indexer.
+  casing_embedding:: { type: 'embedding', num_embeddings: 7, embedding_dim: 10 },
 
   // Every tag of the corpus enters the label vocabulary, also those that a (small) training
   // sample lacks, so evaluating on dev or test never meets an unknown label.
@@ -355,6 +362,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
              else { type: 'single_id', lowercase_tokens: true }) + { namespace: $.word_namespace(resource) },
     // The widest character filter needs that many characters.
     token_characters: { type: 'characters', min_padding_length: if authors_chars then 5 else 3 },
+    [if casing_feature then 'word_casing']: { type: 'word_casing' },
   },
 
   resource_reader(corpus, resource, sample=false, shared_labels=false):: $.reader(corpus, resource) {
@@ -513,6 +521,7 @@ else error 'DATNET_OPTIONS: grad_reversal_scale must be a number at least 0, got
         for resource in std.objectFields(corpora)
       },
       character_encoder: $.datnet_char_encoder,
+      [if casing_feature then 'casing_embedding']: $.casing_embedding,
       shared_encoder: $.bilstm(hidden, $.datnet_embedding_dim),
       [if transfer == 'partial' then 'private_encoders']: {
         source: $.bilstm(hidden, $.datnet_embedding_dim),

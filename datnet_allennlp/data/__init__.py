@@ -4,3 +4,4 @@ from datnet_allennlp.data.transfer_reader import TransferDatasetReader
 from datnet_allennlp.data.text_tokenizer import TextTokenizer
 from datnet_allennlp.data.corpus_file_vocabulary import CorpusFileVocabulary
 from datnet_allennlp.data.cased_token_indexer import CasedTokenIndexerWithLowercaseFallback
+from datnet_allennlp.data.word_casing_indexer import WordCasingIndexer

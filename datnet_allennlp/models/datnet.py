@@ -23,6 +23,7 @@ LOSS_REDUCTIONS = ("sum", "mean")
 DISCRIMINATOR_INPUTS = ("shared", "private_and_shared")
 WORD_INDEXER = "tokens"
 CHARACTER_INDEXER = "token_characters"
+CASING_INDEXER = "word_casing"
 
 
 @Model.register("datnet")
@@ -46,7 +47,8 @@ class Datnet(Model):
     ``resource_batches`` batch sampler guarantees.
 
     Words are read from the ``"tokens"`` indexer and characters from the ``"token_characters"``
-    indexer of the `tokens` text field; the tags of resource R are in namespace ``"R_labels"``
+    indexer of the `tokens` text field (and, with a `casing_embedding`, casing classes from the
+    ``"word_casing"`` indexer); the tags of resource R are in namespace ``"R_labels"``
     (with `share_labels`, both resources' tags are in ``"labels"``).
 
     Registered as a `Model` with name "datnet"; its default predictor is ``datnet_tagger``.
@@ -61,6 +63,10 @@ class Datnet(Model):
         The character encoder (e.g. ``character_encoding`` with a CNN), shared by both resources.
     shared_encoder : `Seq2SeqEncoder`
         The BiLSTM shared by both resources (the only encoder without transfer).
+    casing_embedding : `TokenEmbedder`, optional (default = `None`)
+        If given, an embedding of each word's casing class (the ``word_casing`` indexer), shared by
+        both resources and concatenated to the word and character embeddings. Not in the paper:
+        its cased word vectors carry the case that lowercased GloVe loses.
     transfer : `str`, optional (default = `"full"`)
         ``"full"``, ``"partial"`` or ``"none"``.
     private_encoders : `Dict[str, Seq2SeqEncoder]`, optional (default = `None`)
@@ -109,6 +115,7 @@ class Datnet(Model):
         word_embedders: Dict[str, TokenEmbedder],
         character_encoder: TokenEmbedder,
         shared_encoder: Seq2SeqEncoder,
+        casing_embedding: Optional[TokenEmbedder] = None,
         transfer: str = "full",
         private_encoders: Optional[Dict[str, Seq2SeqEncoder]] = None,
         discriminator: Optional[Lazy[GradDiscriminator]] = None,
@@ -152,13 +159,15 @@ class Datnet(Model):
 
         self._word_embedders = torch.nn.ModuleDict(word_embedders)
         self._character_encoder = character_encoder
+        self._casing_embedding = casing_embedding
+        casing_dim = casing_embedding.get_output_dim() if casing_embedding is not None else 0
         self._shared_encoder = shared_encoder
         self._private_encoders = torch.nn.ModuleDict(private_encoders or {})
         for resource in self.resources:
             check_dimensions_match(
-                word_embedders[resource].get_output_dim() + character_encoder.get_output_dim(),
+                word_embedders[resource].get_output_dim() + character_encoder.get_output_dim() + casing_dim,
                 shared_encoder.get_input_dim(),
-                f"{resource} word + character embedding dim",
+                f"{resource} word + character (+ casing) embedding dim",
                 "shared encoder input dim",
             )
         self._embedding_dropout = torch.nn.Dropout(embedding_dropout)
@@ -219,7 +228,14 @@ class Datnet(Model):
         mask = get_text_field_mask(tokens)
         words = self._word_embedders[resource](**tokens[WORD_INDEXER])
         characters = self._encode_characters(tokens[CHARACTER_INDEXER], mask)
-        embedded = self._embedding_dropout(torch.cat([words, characters], dim=-1))
+        embeddings = [words, characters]
+        if self._casing_embedding is not None:
+            if CASING_INDEXER not in tokens:
+                raise ConfigurationError(
+                    f'casing_embedding needs a "{CASING_INDEXER}" token indexer in the dataset reader'
+                )
+            embeddings.append(self._casing_embedding(**tokens[CASING_INDEXER]))
+        embedded = self._embedding_dropout(torch.cat(embeddings, dim=-1))
 
         shared = self._shared_encoder(embedded, mask)
         if self._shared_projection is None:
