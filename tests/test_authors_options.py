@@ -744,6 +744,12 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     for model in ("Base", "F-Transfer (GRAD)"):
         assert screening[(model, cased_words)] == dict(
             screening[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")], grad_reversal_scale=0, word_case="cased")
+    # Word casing: the default plus the option, on Base and F-Transfer.
+    word_casing = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_word_casing"
+    assert {model for model, name in screening if name == word_casing} == {"Base", "F-Transfer (GRAD)"}
+    for model in ("Base", "F-Transfer (GRAD)"):
+        assert screening[(model, word_casing)] == dict(
+            screening[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")], grad_reversal_scale=0, word_casing="embedding")
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))
     # Table 4, Table 3 at 500 sentences and WNUT-2017: each fine-tuned row is its fixed-vector row plus the option.
     fixed = _paper_protocol_rows(protocol, "all_but_char_encoder")
@@ -814,7 +820,7 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_
 def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_default_plus_the_option(paper_protocol_grid, default_paper_protocol_rows):
     fine_tuned, _ = default_paper_protocol_rows
     cased = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_word_casing")
-    assert sorted(cased) == [("Base", "wnut16", sentences) for sentences in (50, 100, 200, 1000)]
+    assert sorted(cased, key=str) == sorted([("Base", "wnut16", sentences) for sentences in (50, 100, 200, 1000)] + [("Base", "wnut17", None)], key=str)
     for key, cell in cased.items():
         default = fine_tuned[key]
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")

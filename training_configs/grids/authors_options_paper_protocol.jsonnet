@@ -22,7 +22,7 @@
 // ..._plus_fine_tuned_word_vectors_150_epochs is a diagnostic, not the paper's protocol: Table 3's
 // Base and + AT rows at 10 to 200 sentences trained 150 epochs instead of 50. Setting
 // ..._plus_fine_tuned_word_vectors_plus_word_casing is Table 3's base model with the word_casing
-// option (not in the paper) at 50, 100, 200 and 1,000 sentences.
+// option (not in the paper) at 50, 100, 200 and 1,000 sentences, and on WNUT-2017.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
@@ -201,5 +201,9 @@ local table2 = [
     row(model[0], model[1], 'wnut17', 'wnut2017', model[2], base=no_reversal)
     for model in table2
     if std.member(with_discriminator, model[0])
+  ] + [
+    // The base model with the word_casing option (not in the paper), dev deciding as above.
+    row(table2[0][0], table2[0][1], 'wnut17', 'wnut2017', table2[0][2], extra={ word_casing: 'embedding' },
+        base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
   ],
 }
