@@ -806,11 +806,11 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_at_every_size_as_at_
 
 
 def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_as_a_labelled_diagnostic(paper_protocol_grid, default_paper_protocol_rows):
-    # The 150-epoch rows are the default's Base and + AT rows at 10 to 200 sentences with only the
+    # The 150-epoch rows are the default's Base and + AT rows at 10 to 100 sentences with only the
     # number of epochs overridden, under their own setting, so that no 50-epoch row mixes with them.
     fine_tuned, _ = default_paper_protocol_rows
     longer = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_150_epochs")
-    assert sorted(longer, key=str) == sorted(((model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100, 200)), key=str)
+    assert sorted(longer, key=str) == sorted(((model, "wnut16", sentences) for model in ("Base", "+AT") for sentences in (10, 50, 100)), key=str)
     for key, cell in longer.items():
         default = fine_tuned[key]
         assert (cell.env, cell.config, cell.test_file, cell.paper.f1) == (default.env, default.config, default.test_file, default.paper.f1)
@@ -825,6 +825,14 @@ def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_def
         default = fine_tuned[key]
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")
         assert (cell.config, cell.test_file, cell.paper.f1, cell.overrides) == (default.config, default.test_file, default.paper.f1, {})
+    # + F-Transfer at 500 sentences: the default without reversal plus the option.
+    _, no_reversal = default_paper_protocol_rows
+    transfer = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_word_casing")
+    assert list(transfer) == [("+F-Transfer", "wnut16", 500)]
+    default = no_reversal[("+F-Transfer", "wnut16", 500)]
+    cell = transfer[("+F-Transfer", "wnut16", 500)]
+    assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")
+    assert (cell.config, cell.test_file, cell.paper.f1) == (default.config, default.test_file, default.paper.f1)
 
 
 def test_paper_protocol_grid_runs_table_3s_transfer_rows_at_1000_sentences_as_at_500_with_the_default(default_paper_protocol_rows):
