@@ -63,10 +63,6 @@ class Datnet(Model):
         The character encoder (e.g. ``character_encoding`` with a CNN), shared by both resources.
     shared_encoder : `Seq2SeqEncoder`
         The BiLSTM shared by both resources (the only encoder without transfer).
-    casing_embedding : `TokenEmbedder`, optional (default = `None`)
-        If given, an embedding of each word's casing class (the ``word_casing`` indexer), shared by
-        both resources and concatenated to the word and character embeddings. Not in the paper:
-        its cased word vectors carry the case that lowercased GloVe loses.
     transfer : `str`, optional (default = `"full"`)
         ``"full"``, ``"partial"`` or ``"none"``.
     private_encoders : `Dict[str, Seq2SeqEncoder]`, optional (default = `None`)
@@ -104,6 +100,10 @@ class Datnet(Model):
     discriminator_input : `str`, optional (default = `"shared"`)
         With ``"partial"`` transfer, ``"private_and_shared"`` lets the discriminator read
         ``[private; shared]`` (the authors' DATNet-P) instead of the shared features alone.
+    casing_embedding : `TokenEmbedder`, optional (default = `None`)
+        If given, an embedding of each word's casing class (the ``word_casing`` indexer), shared by
+        both resources and concatenated to the word and character embeddings. Not in the paper:
+        its cased word vectors carry the case that lowercased GloVe loses.
     initializer : `InitializerApplicator`, optional (default = `InitializerApplicator()`)
     """
 
@@ -115,7 +115,6 @@ class Datnet(Model):
         word_embedders: Dict[str, TokenEmbedder],
         character_encoder: TokenEmbedder,
         shared_encoder: Seq2SeqEncoder,
-        casing_embedding: Optional[TokenEmbedder] = None,
         transfer: str = "full",
         private_encoders: Optional[Dict[str, Seq2SeqEncoder]] = None,
         discriminator: Optional[Lazy[GradDiscriminator]] = None,
@@ -127,6 +126,7 @@ class Datnet(Model):
         share_labels: bool = False,
         share_word_embedding: bool = False,
         discriminator_input: str = "shared",
+        casing_embedding: Optional[TokenEmbedder] = None,
         initializer: InitializerApplicator = InitializerApplicator(),
         **kwargs,
     ) -> None:
