@@ -713,9 +713,8 @@ def paper_protocol_grid():
 @pytest.fixture(scope="module")
 def default_paper_protocol_rows(paper_protocol_grid):
     # The paper-protocol grid's rows of the default's two settings: fine-tuned GloVe with reversal 0.7, and without reversal.
-    protocol = paper_protocol_grid
-    return (_paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors"),
-            _paper_protocol_rows(protocol, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"))
+    return (_paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors"),
+            _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0"))
 
 
 def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors(monkeypatch):
@@ -818,7 +817,7 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_
 
 
 def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_default_plus_the_option(paper_protocol_grid, default_paper_protocol_rows):
-    fine_tuned, _ = default_paper_protocol_rows
+    fine_tuned, no_reversal = default_paper_protocol_rows
     cased = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_word_casing")
     assert sorted(cased, key=str) == sorted([("Base", "wnut16", sentences) for sentences in (50, 100, 200, 1000)] + [("Base", "wnut17", None)], key=str)
     for key, cell in cased.items():
@@ -826,7 +825,6 @@ def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_def
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")
         assert (cell.config, cell.test_file, cell.paper.f1, cell.overrides) == (default.config, default.test_file, default.paper.f1, {})
     # + F-Transfer at 500 sentences: the default without reversal plus the option.
-    _, no_reversal = default_paper_protocol_rows
     transfer = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_word_casing")
     assert list(transfer) == [("+F-Transfer", "wnut16", 500)]
     default = no_reversal[("+F-Transfer", "wnut16", 500)]

@@ -187,8 +187,9 @@ local table2 = [
   ] + [
     // ... and + F-Transfer with it at 500 sentences, the default without reversal plus the option:
     // does transfer still add to a base model that has the case?
-    row(table3_f_transfer[0], table3_f_transfer[1], 'wnut16', 'wnut2016', table3_f_transfer[2][4], 500,
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500,
         { wnut16_train: 'train', word_casing: 'embedding' }, base=no_reversal, setting=no_reversal + '_plus_word_casing')
+    for model in [at_500(table3_f_transfer)]
   ] + [
     // ... and + F-Transfer and DATNet-F at 1,000 sentences, the default without reversal: with the
     // rows above, each part of DATNet-F at 1,000 sentences, where DATNet-F with the authors'
