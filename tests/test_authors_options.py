@@ -816,10 +816,11 @@ def test_paper_protocol_grid_runs_table_3s_base_and_at_rows_for_150_epochs_only_
         assert (cell.overrides, default.overrides) == ({"trainer.num_epochs": 150}, {})
 
 
-def test_paper_protocol_grid_runs_table_3s_base_rows_with_word_casing_as_the_default_plus_the_option(paper_protocol_grid, default_paper_protocol_rows):
+def test_paper_protocol_grid_runs_table_3s_rows_with_word_casing_as_the_default_plus_the_option(paper_protocol_grid, default_paper_protocol_rows):
     fine_tuned, no_reversal = default_paper_protocol_rows
     cased = _paper_protocol_rows(paper_protocol_grid, "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_word_casing")
-    assert sorted(cased, key=str) == sorted([("Base", "wnut16", sentences) for sentences in (50, 100, 200, 1000)] + [("Base", "wnut17", None)], key=str)
+    assert sorted(cased, key=str) == sorted([("Base", "wnut16", sentences) for sentences in (50, 100, 200, 500, 1000)]
+                                            + [("+AT", "wnut16", 500), ("Base", "wnut17", None)], key=str)
     for key, cell in cased.items():
         default = fine_tuned[key]
         assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(json.loads(default.env["DATNET_OPTIONS"]), word_casing="embedding")

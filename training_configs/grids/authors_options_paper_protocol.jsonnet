@@ -22,8 +22,9 @@
 // ..._plus_fine_tuned_word_vectors_150_epochs is a diagnostic, not the paper's protocol: Table 3's
 // Base and + AT rows at 10 to 100 sentences trained 150 epochs instead of 50. Setting
 // ..._plus_fine_tuned_word_vectors_plus_word_casing is Table 3's base model with the word_casing
-// option (not in the paper) at 50, 100, 200 and 1,000 sentences, and on WNUT-2017; setting
-// ..._plus_grad_reversal_0_plus_word_casing, Table 3's + F-Transfer with it at 500 sentences.
+// option (not in the paper) at 50 to 1,000 sentences, and on WNUT-2017, and Table 3's + AT with it
+// at 500 sentences; setting ..._plus_grad_reversal_0_plus_word_casing, Table 3's + F-Transfer with
+// it at 500 sentences.
 // Run with e.g.
 //   allennlp reproduce training_configs/grids/authors_options_paper_protocol.jsonnet --seeds 3 \
 //       --jobs 2 --only target=wnut16 --output-dir reproduce
@@ -183,7 +184,12 @@ local table2 = [
     // carry, where few sentences teach the character encoder little (dev decides).
     row('Base', 'datnet_base_wnut16', 'wnut16', 'wnut2016', table3[0][2][index], table3_sizes[index],
         { wnut16_train: 'train', word_casing: 'embedding' }, base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
-    for index in [1, 2, 3, 5]
+    for index in [1, 2, 3, 4, 5]
+  ] + [
+    // ... and + AT with it at 500 sentences: does AT add to a base model that has the case?
+    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500,
+        { wnut16_train: 'train', word_casing: 'embedding' }, base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
+    for model in [at_500(table3_at)]
   ] + [
     // ... and + F-Transfer with it at 500 sentences, the default without reversal plus the option:
     // does transfer still add to a base model that has the case?
