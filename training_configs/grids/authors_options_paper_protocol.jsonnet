@@ -181,15 +181,12 @@ local table2 = [
   ] + [
     // Table 3's base model with the word_casing option (not in the paper): an embedding of each
     // word's casing class, the case that lowercased GloVe loses and the paper's cased vectors
-    // carry, where few sentences teach the character encoder little (dev decides).
-    row('Base', 'datnet_base_wnut16', 'wnut16', 'wnut2016', table3[0][2][index], table3_sizes[index],
+    // carry, where few sentences teach the character encoder little (dev decides); and + AT with it
+    // at 500 sentences: does AT add to a base model that has the case?
+    row(cells.model[0], cells.model[1], 'wnut16', 'wnut2016', cells.model[2][index], table3_sizes[index],
         { wnut16_train: 'train', word_casing: 'embedding' }, base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
-    for index in [1, 2, 3, 4, 5]
-  ] + [
-    // ... and + AT with it at 500 sentences: does AT add to a base model that has the case?
-    row(model[0], model[1], 'wnut16', 'wnut2016', model[2], 500,
-        { wnut16_train: 'train', word_casing: 'embedding' }, base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
-    for model in [at_500(table3_at)]
+    for cells in [{ model: table3[0], indices: [1, 2, 3, 4, 5] }, { model: table3_at, indices: [4] }]
+    for index in cells.indices
   ] + [
     // ... and + F-Transfer with it at 500 sentences, the default without reversal plus the option:
     // does transfer still add to a base model that has the case?
