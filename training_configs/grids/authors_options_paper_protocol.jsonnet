@@ -185,7 +185,7 @@ local table2 = [
     // at 500 sentences: does AT add to a base model that has the case?
     row(cells.model[0], cells.model[1], 'wnut16', 'wnut2016', cells.model[2][index], table3_sizes[index],
         { wnut16_train: 'train', word_casing: 'embedding' }, base=fine_tuned, setting=fine_tuned + '_plus_word_casing')
-    for cells in [{ model: table3[0], indices: [1, 2, 3, 4, 5] }, { model: table3_at, indices: [4] }]
+    for cells in [{ model: table3[0], indices: [1, 2, 3, 4, 5] }, { model: table3_at, indices: std.find(500, table3_sizes) }]
     for index in cells.indices
   ] + [
     // ... and + F-Transfer with it at 500 sentences, the default without reversal plus the option:
