@@ -743,10 +743,11 @@ def test_grids_run_the_word_vector_settings_as_the_combination_plus_word_vectors
     for model in ("Base", "F-Transfer (GRAD)"):
         assert screening[(model, cased_words)] == dict(
             screening[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")], grad_reversal_scale=0, word_case="cased")
-    # Word casing: the default plus the option, on Base and F-Transfer.
+    # Word casing: the default plus the option, on every model (with AT too: it could change the default).
     word_casing = "all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_word_casing"
-    assert {model for model, name in screening if name == word_casing} == {"Base", "F-Transfer (GRAD)"}
-    for model in ("Base", "F-Transfer (GRAD)"):
+    casing_models = {"Base", "F-Transfer (GRAD)", "+AT", "DATNet-F"}
+    assert {model for model, name in screening if name == word_casing} == casing_models
+    for model in casing_models:
         assert screening[(model, word_casing)] == dict(
             screening[(model, "all_but_char_encoder_plus_fine_tuned_word_vectors")], grad_reversal_scale=0, word_casing="embedding")
     protocol = load_grid_file(os.path.join(grids, "authors_options_paper_protocol.jsonnet"))

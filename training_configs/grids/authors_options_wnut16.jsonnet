@@ -115,8 +115,8 @@ local models = {
 };
 // Adversarial training doubles a run's time: the models with AT confirm combinations only, and
 // the options found on dev without AT that could change the default: fine-tuned word vectors (AT
-// perturbs the vectors that are trained) and no gradient reversal (DATNet-F only: + AT has no
-// discriminator).
+// perturbs the vectors that are trained), no gradient reversal (DATNet-F only: + AT has no
+// discriminator) and word casing.
 local with_at = combinations.at_models;
 local with_at_settings = [
   'paper',
@@ -124,6 +124,7 @@ local with_at_settings = [
   'all_but_char_encoder',
   'all_but_char_encoder_plus_fine_tuned_word_vectors',
   'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0',
+  'all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0_plus_word_casing',
 ];
 {
   name: 'authors-options-wnut16',
