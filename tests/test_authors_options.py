@@ -784,6 +784,21 @@ def test_paper_protocol_grid_runs_the_fine_tuned_rows_without_gradient_reversal_
         assert (cell.config, cell.test_file, cell.paper) == (fine_tuned[key].config, fine_tuned[key].test_file, fine_tuned[key].paper)
 
 
+def test_paper_protocol_grid_runs_the_defaults_table_4_rows_with_the_authors_selection_too(paper_protocol_grid, default_paper_protocol_rows):
+    fine_tuned, no_reversal = default_paper_protocol_rows
+    # Each is the default preset's last-epoch row (no reversal where there is a discriminator) with
+    # dev, trained on, selecting the epoch, as the combination's _dev_selects rows are.
+    for default, rows in (("all_but_char_encoder_plus_fine_tuned_word_vectors", fine_tuned),
+                          ("all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0", no_reversal)):
+        dev_selects = _paper_protocol_rows(paper_protocol_grid, default + "_dev_selects")
+        models = {"Base", "+AT"} if rows is fine_tuned else {"+F-T (GRAD)", "DATNet-F"}
+        assert set(dev_selects) == {(model, "wnut16", None) for model in models}
+        for key, cell in dev_selects.items():
+            assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(
+                json.loads(rows[key].env["DATNET_OPTIONS"]), wnut16_train="train+dev_dev_selects")
+            assert (cell.config, cell.test_file, cell.paper) == (rows[key].config, rows[key].test_file, rows[key].paper)
+
+
 def test_paper_protocol_grid_runs_table_3s_at_and_transfer_rows_at_500_sentences_with_the_default(default_paper_protocol_rows):
     fine_tuned, no_reversal = default_paper_protocol_rows
     # Each is its Table 4 row of the default preset, on 500 sentences drawn from train (dev selects);
