@@ -15,8 +15,9 @@
 // WNUT-2017 with the GloVe vectors fine-tuned and GRAD's gradient reversed at the authors' 0.7;
 // setting ..._plus_grad_reversal_0 is those rows of the models with a discriminator without
 // gradient reversal; the default's Table 4 rows also run with the authors' selection (settings
-// ..._plus_fine_tuned_word_vectors_dev_selects and ..._plus_grad_reversal_0_dev_selects). The default preset, `recommended`, is the second on the models with a
-// discriminator and the first (which is the same) on the others; Table 3's + AT, + F-Transfer,
+// ..._plus_fine_tuned_word_vectors_dev_selects and ..._plus_grad_reversal_0_dev_selects).
+// The default preset, `recommended`, is the second on the models with a discriminator and the
+// first (which is the same) on the others; Table 3's + AT, + F-Transfer,
 // + P-Transfer and DATNet-P rows at 500 sentences run with these two settings only, Table 3's Base
 // and + AT rows at its other sizes, its + F-Transfer and DATNet-F rows at 1,000 sentences and
 // Table 4's part-share rows (+ P-T (GRAD), DATNet-P) with the default only. Setting
