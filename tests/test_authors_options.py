@@ -788,10 +788,11 @@ def test_paper_protocol_grid_runs_the_defaults_table_4_rows_with_the_authors_sel
     fine_tuned, no_reversal = default_paper_protocol_rows
     # Each is the default preset's last-epoch row (no reversal where there is a discriminator) with
     # dev, trained on, selecting the epoch, as the combination's _dev_selects rows are.
-    for default, rows in (("all_but_char_encoder_plus_fine_tuned_word_vectors", fine_tuned),
-                          ("all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0", no_reversal)):
+    for default, rows, models in (
+        ("all_but_char_encoder_plus_fine_tuned_word_vectors", fine_tuned, {"Base", "+AT"}),
+        ("all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0", no_reversal, {"+F-T (GRAD)", "DATNet-F"}),
+    ):
         dev_selects = _paper_protocol_rows(paper_protocol_grid, default + "_dev_selects")
-        models = {"Base", "+AT"} if rows is fine_tuned else {"+F-T (GRAD)", "DATNet-F"}
         assert set(dev_selects) == {(model, "wnut16", None) for model in models}
         for key, cell in dev_selects.items():
             assert json.loads(cell.env["DATNET_OPTIONS"]) == dict(
