@@ -106,6 +106,7 @@ def test_named_experiments_build_their_cells():
 
 def test_seeds_and_filters():
     assert parse_seeds("3") == [1, 2, 3] and parse_seeds("13,101,202") == [13, 101, 202]
+    assert parse_seeds("3,") == [3]  # one seed alone, as the help says
     for bad in ("x", "0", "1,1", "1,a"):
         with pytest.raises(GridError, match="--seeds"):
             parse_seeds(bad)

@@ -374,7 +374,7 @@ def _optional(entry: Dict[str, Any], key: str, kind: type, where: str) -> Any:
 
 
 def parse_seeds(text: str) -> List[int]:
-    """``"3"`` is seeds 1, 2, 3; ``"13,101,202"`` is those seeds."""
+    """``"3"`` is seeds 1, 2, 3; ``"13,101,202"`` is those seeds; ``"3,"`` is seed 3 alone."""
     try:
         if "," in text:
             seeds = [int(part) for part in text.split(",") if part.strip()]
