@@ -790,7 +790,8 @@ def test_paper_protocol_grid_runs_the_defaults_table_4_rows_with_the_authors_sel
     # dev, trained on, selecting the epoch, as the combination's _dev_selects rows are.
     for default, rows, models in (
         ("all_but_char_encoder_plus_fine_tuned_word_vectors", fine_tuned, {"Base", "+AT"}),
-        ("all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0", no_reversal, {"+F-T (GRAD)", "DATNet-F"}),
+        ("all_but_char_encoder_plus_fine_tuned_word_vectors_plus_grad_reversal_0", no_reversal,
+         {"+F-T (GRAD)", "DATNet-F"}),
     ):
         dev_selects = _paper_protocol_rows(paper_protocol_grid, default + "_dev_selects")
         assert set(dev_selects) == {(model, "wnut16", None) for model in models}

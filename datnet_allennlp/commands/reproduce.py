@@ -34,7 +34,8 @@ class Reproduce(Subcommand):
             self.name, description=DESCRIPTION, help="Reproduce the paper's tables with seeds (DATNet)."
         )
         subparser.add_argument("experiment", nargs="?", help="a named experiment or a grid file")
-        subparser.add_argument("--seeds", default="3", help="a count N (seeds 1..N) or a list such as 1,2,3; one seed alone as a list: 3,")
+        subparser.add_argument("--seeds", default="3",
+                               help="a count N (seeds 1..N) or a list such as 1,2,3; one seed alone: 3,")
         subparser.add_argument("--output-dir", default="reproduce", help="where the runs and the report go")
         subparser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                                help="runs at once (the default is this machine's cores)")
